@@ -8,7 +8,12 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask ci";
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let repo = repo_root();
-    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["codegen"] => xtask::codegen::run(&repo, false).map_err(|e| e.to_string()),
         ["codegen", "--check"] => xtask::codegen::run(&repo, true).map_err(|e| e.to_string()),
         ["ci"] => xtask::ci::run(&repo).map(|()| "all CI steps passed\n".to_owned()),

@@ -9,15 +9,23 @@
 /// both over the same samples.
 pub fn kf_account(value: &str) -> Result<(), String> {
     let Some((prefix, suffix)) = value.split_once('@') else {
-        return Err(format!("must be `prefix@wechat_id`, got `{value}` (no `@`)"));
+        return Err(format!(
+            "must be `prefix@wechat_id`, got `{value}` (no `@`)"
+        ));
     };
     let prefix_ok = (1..=10).contains(&prefix.len())
-        && prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
     if !prefix_ok {
-        return Err(format!("the part before `@` must be 1 to 10 letters, digits or underscores, got `{prefix}`"));
+        return Err(format!(
+            "the part before `@` must be 1 to 10 letters, digits or underscores, got `{prefix}`"
+        ));
     }
     let suffix_ok = (1..=30).contains(&suffix.len())
-        && suffix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        && suffix
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if !suffix_ok {
         return Err(format!(
             "the part after `@` must be the account's WeChat ID (1 to 30 letters, digits, `_` or `-`), got `{suffix}`"
@@ -38,7 +46,9 @@ pub fn msgrecord_time_span(request: &crate::mp::GetMsgListRequest) -> Result<(),
         ));
     }
     if span > DAY {
-        return Err(format!("the range spans {span} s; WeChat allows at most 24 hours ({DAY} s) per query"));
+        return Err(format!(
+            "the range spans {span} s; WeChat allows at most 24 hours ({DAY} s) per query"
+        ));
     }
     Ok(())
 }

@@ -21,11 +21,18 @@ pub struct ErrcodeInfo {
 impl ErrcodeInfo {
     /// Looks `code` up in a catalogue sorted by code.
     pub(crate) fn find(known: &'static [ErrcodeInfo], code: i64) -> Option<&'static ErrcodeInfo> {
-        known.binary_search_by_key(&code, |info| info.code).ok().map(|i| &known[i])
+        known
+            .binary_search_by_key(&code, |info| info.code)
+            .ok()
+            .map(|i| &known[i])
     }
 
     /// `Errcode(40001 INVALID_CREDENTIAL)`.
-    pub(crate) fn debug(code: i64, info: Option<&ErrcodeInfo>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    pub(crate) fn debug(
+        code: i64,
+        info: Option<&ErrcodeInfo>,
+        f: &mut fmt::Formatter<'_>,
+    ) -> fmt::Result {
         match info {
             Some(info) => write!(f, "Errcode({code} {})", info.name),
             None => write!(f, "Errcode({code})"),
@@ -33,7 +40,11 @@ impl ErrcodeInfo {
     }
 
     /// `40001 (invalid credential: ...)`.
-    pub(crate) fn display(code: i64, info: Option<&ErrcodeInfo>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    pub(crate) fn display(
+        code: i64,
+        info: Option<&ErrcodeInfo>,
+        f: &mut fmt::Formatter<'_>,
+    ) -> fmt::Result {
         match info {
             Some(info) => write!(f, "{code} ({})", info.meaning),
             None => write!(f, "{code}"),
@@ -67,6 +78,9 @@ pub enum Handling {
 impl Handling {
     /// Whether the same request may succeed when sent again later.
     pub fn is_retryable(self) -> bool {
-        matches!(self, Handling::Retry | Handling::RefreshToken | Handling::RetryLater)
+        matches!(
+            self,
+            Handling::Retry | Handling::RefreshToken | Handling::RetryLater
+        )
     }
 }

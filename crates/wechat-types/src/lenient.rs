@@ -82,17 +82,23 @@ struct Number<T>(T);
 
 impl<'de, T: LenientNumber> Deserialize<'de> for Number<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NumberVisitor(PhantomData)).map(Number)
+        deserializer
+            .deserialize_any(NumberVisitor(PhantomData))
+            .map(Number)
     }
 }
 
 /// `deserialize_with` for integer and number fields.
-pub(crate) fn number<'de, D: Deserializer<'de>, T: LenientNumber>(deserializer: D) -> Result<T, D::Error> {
+pub(crate) fn number<'de, D: Deserializer<'de>, T: LenientNumber>(
+    deserializer: D,
+) -> Result<T, D::Error> {
     Number::deserialize(deserializer).map(|n| n.0)
 }
 
 /// `deserialize_with` for optional integer and number fields.
-pub(crate) fn option_number<'de, D: Deserializer<'de>, T: LenientNumber>(deserializer: D) -> Result<Option<T>, D::Error> {
+pub(crate) fn option_number<'de, D: Deserializer<'de>, T: LenientNumber>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
     Option::<Number<T>>::deserialize(deserializer).map(|n| n.map(|n| n.0))
 }
 
@@ -141,7 +147,9 @@ pub(crate) fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Strin
 }
 
 /// `deserialize_with` for optional `["string", "integer"]` fields.
-pub(crate) fn option_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn option_string<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
     Option::<Text>::deserialize(deserializer).map(|t| t.map(|t| t.0))
 }
 
@@ -191,9 +199,19 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_number() {
-        for bad in [json!({"n": "seven", "s": ""}), json!({"n": -1, "s": ""}), json!({"n": 1.5, "s": ""}), json!({"n": true, "s": ""})] {
-            let error = serde_json::from_value::<Sample>(bad).unwrap_err().to_string();
-            assert!(error.contains("an integer (u32) as a number or a string"), "{error}");
+        for bad in [
+            json!({"n": "seven", "s": ""}),
+            json!({"n": -1, "s": ""}),
+            json!({"n": 1.5, "s": ""}),
+            json!({"n": true, "s": ""}),
+        ] {
+            let error = serde_json::from_value::<Sample>(bad)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains("an integer (u32) as a number or a string"),
+                "{error}"
+            );
         }
         assert!(serde_json::from_value::<Sample>(json!({"n": 1, "f": "NaN", "s": ""})).is_err());
     }

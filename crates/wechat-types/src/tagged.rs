@@ -9,7 +9,10 @@ use serde::de::{self, DeserializeOwned, Deserializer};
 use serde_json::{Map, Value};
 
 /// Decodes an object and takes its tag member out; the tag must be a string.
-pub(crate) fn split<'de, D: Deserializer<'de>>(deserializer: D, tag: &'static str) -> Result<(String, Map<String, Value>), D::Error> {
+pub(crate) fn split<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    tag: &'static str,
+) -> Result<(String, Map<String, Value>), D::Error> {
     let mut map = Map::deserialize(deserializer)?;
     match map.remove(tag) {
         Some(Value::String(value)) => Ok((value, map)),
@@ -19,8 +22,13 @@ pub(crate) fn split<'de, D: Deserializer<'de>>(deserializer: D, tag: &'static st
 }
 
 /// Decodes the variant `value` of a union tagged by `tag` from the rest of the object.
-pub(crate) fn variant<T: DeserializeOwned, E: de::Error>(map: Map<String, Value>, tag: &str, value: &str) -> Result<T, E> {
-    T::deserialize(Value::Object(map)).map_err(|e| E::custom(format_args!("invalid `{tag}: {value}` payload: {e}")))
+pub(crate) fn variant<T: DeserializeOwned, E: de::Error>(
+    map: Map<String, Value>,
+    tag: &str,
+    value: &str,
+) -> Result<T, E> {
+    T::deserialize(Value::Object(map))
+        .map_err(|e| E::custom(format_args!("invalid `{tag}: {value}` payload: {e}")))
 }
 
 /// Puts the tag back, for `Unknown`.

@@ -176,12 +176,24 @@ pub enum Rule {
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Rule::MinChars { min, actual } => write!(f, "must have at least {min} character(s), has {actual}"),
-            Rule::MaxChars { max, actual } => write!(f, "must have at most {max} characters, has {actual}"),
-            Rule::MinBytes { min, actual } => write!(f, "must be at least {min} bytes (UTF-8), is {actual}"),
-            Rule::MaxBytes { max, actual } => write!(f, "must be at most {max} bytes (UTF-8), is {actual}"),
-            Rule::MinItems { min, actual } => write!(f, "must have at least {min} item(s), has {actual}"),
-            Rule::MaxItems { max, actual } => write!(f, "must have at most {max} item(s), has {actual}"),
+            Rule::MinChars { min, actual } => {
+                write!(f, "must have at least {min} character(s), has {actual}")
+            }
+            Rule::MaxChars { max, actual } => {
+                write!(f, "must have at most {max} characters, has {actual}")
+            }
+            Rule::MinBytes { min, actual } => {
+                write!(f, "must be at least {min} bytes (UTF-8), is {actual}")
+            }
+            Rule::MaxBytes { max, actual } => {
+                write!(f, "must be at most {max} bytes (UTF-8), is {actual}")
+            }
+            Rule::MinItems { min, actual } => {
+                write!(f, "must have at least {min} item(s), has {actual}")
+            }
+            Rule::MaxItems { max, actual } => {
+                write!(f, "must have at most {max} item(s), has {actual}")
+            }
             Rule::Minimum { min, actual } => write!(f, "must be at least {min}, is {actual}"),
             Rule::Maximum { max, actual } => write!(f, "must be at most {max}, is {actual}"),
             Rule::Check { message, .. } => f.write_str(message),
@@ -198,58 +210,123 @@ pub(crate) struct StrRule {
     pub(crate) max_bytes: Option<usize>,
 }
 
-pub(crate) fn string(value: &str, rule: &StrRule, at: &FieldPath<'_>) -> Result<(), ValidationError> {
+pub(crate) fn string(
+    value: &str,
+    rule: &StrRule,
+    at: &FieldPath<'_>,
+) -> Result<(), ValidationError> {
     let bytes = value.len();
     if let Some(min) = rule.min_bytes.filter(|min| bytes < *min) {
-        return Err(ValidationError::new(at, Rule::MinBytes { min, actual: bytes }));
+        return Err(ValidationError::new(
+            at,
+            Rule::MinBytes { min, actual: bytes },
+        ));
     }
     if let Some(max) = rule.max_bytes.filter(|max| bytes > *max) {
-        return Err(ValidationError::new(at, Rule::MaxBytes { max, actual: bytes }));
+        return Err(ValidationError::new(
+            at,
+            Rule::MaxBytes { max, actual: bytes },
+        ));
     }
     if rule.min_chars.is_some() || rule.max_chars.is_some() {
         let chars = value.chars().count();
         if let Some(min) = rule.min_chars.filter(|min| chars < *min) {
-            return Err(ValidationError::new(at, Rule::MinChars { min, actual: chars }));
+            return Err(ValidationError::new(
+                at,
+                Rule::MinChars { min, actual: chars },
+            ));
         }
         if let Some(max) = rule.max_chars.filter(|max| chars > *max) {
-            return Err(ValidationError::new(at, Rule::MaxChars { max, actual: chars }));
+            return Err(ValidationError::new(
+                at,
+                Rule::MaxChars { max, actual: chars },
+            ));
         }
     }
     Ok(())
 }
 
-pub(crate) fn int_range(value: i128, min: Option<i128>, max: Option<i128>, at: &FieldPath<'_>) -> Result<(), ValidationError> {
+pub(crate) fn int_range(
+    value: i128,
+    min: Option<i128>,
+    max: Option<i128>,
+    at: &FieldPath<'_>,
+) -> Result<(), ValidationError> {
     if let Some(min) = min.filter(|min| value < *min) {
-        return Err(ValidationError::new(at, Rule::Minimum { min: min.to_string(), actual: value.to_string() }));
+        return Err(ValidationError::new(
+            at,
+            Rule::Minimum {
+                min: min.to_string(),
+                actual: value.to_string(),
+            },
+        ));
     }
     if let Some(max) = max.filter(|max| value > *max) {
-        return Err(ValidationError::new(at, Rule::Maximum { max: max.to_string(), actual: value.to_string() }));
+        return Err(ValidationError::new(
+            at,
+            Rule::Maximum {
+                max: max.to_string(),
+                actual: value.to_string(),
+            },
+        ));
     }
     Ok(())
 }
 
 #[allow(dead_code)] // Used once a schema bounds a `number` (WeChat Work locations do).
-pub(crate) fn float_range(value: f64, min: Option<f64>, max: Option<f64>, at: &FieldPath<'_>) -> Result<(), ValidationError> {
+pub(crate) fn float_range(
+    value: f64,
+    min: Option<f64>,
+    max: Option<f64>,
+    at: &FieldPath<'_>,
+) -> Result<(), ValidationError> {
     if let Some(min) = min.filter(|min| value < *min || value.is_nan()) {
-        return Err(ValidationError::new(at, Rule::Minimum { min: min.to_string(), actual: value.to_string() }));
+        return Err(ValidationError::new(
+            at,
+            Rule::Minimum {
+                min: min.to_string(),
+                actual: value.to_string(),
+            },
+        ));
     }
     if let Some(max) = max.filter(|max| value > *max) {
-        return Err(ValidationError::new(at, Rule::Maximum { max: max.to_string(), actual: value.to_string() }));
+        return Err(ValidationError::new(
+            at,
+            Rule::Maximum {
+                max: max.to_string(),
+                actual: value.to_string(),
+            },
+        ));
     }
     Ok(())
 }
 
-pub(crate) fn items(count: usize, min: Option<usize>, max: Option<usize>, at: &FieldPath<'_>) -> Result<(), ValidationError> {
+pub(crate) fn items(
+    count: usize,
+    min: Option<usize>,
+    max: Option<usize>,
+    at: &FieldPath<'_>,
+) -> Result<(), ValidationError> {
     if let Some(min) = min.filter(|min| count < *min) {
-        return Err(ValidationError::new(at, Rule::MinItems { min, actual: count }));
+        return Err(ValidationError::new(
+            at,
+            Rule::MinItems { min, actual: count },
+        ));
     }
     if let Some(max) = max.filter(|max| count > *max) {
-        return Err(ValidationError::new(at, Rule::MaxItems { max, actual: count }));
+        return Err(ValidationError::new(
+            at,
+            Rule::MaxItems { max, actual: count },
+        ));
     }
     Ok(())
 }
 
 /// Turns the result of a named check into a validation result.
-pub(crate) fn check(result: Result<(), String>, check: &'static str, at: &FieldPath<'_>) -> Result<(), ValidationError> {
+pub(crate) fn check(
+    result: Result<(), String>,
+    check: &'static str,
+    at: &FieldPath<'_>,
+) -> Result<(), ValidationError> {
     result.map_err(|message| ValidationError::new(at, Rule::Check { check, message }))
 }

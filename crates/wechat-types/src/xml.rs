@@ -61,6 +61,7 @@ pub fn to_map(xml: &str) -> Result<Map<String, Value>, XmlError> {
                 let element = empty.name().as_ref().to_owned();
                 match stack.last_mut() {
                     Some(parent) => parent.add_child(element, Value::String(String::new())),
+                    None if root.is_some() => return Err(XmlError::TrailingContent),
                     None => return Err(XmlError::NoRecord),
                 }
             }
@@ -79,17 +80,26 @@ pub fn to_map(xml: &str) -> Result<Map<String, Value>, XmlError> {
             Event::GeneralRef(reference) => {
                 let resolved = match reference.resolve_char_ref() {
                     Ok(Some(c)) => c,
-                    Ok(None) => predefined_entity(&reference.xml10_content())
-                        .ok_or_else(|| XmlError::UnknownEntity(reference.xml10_content().into_owned()))?,
-                    Err(e) => return Err(XmlError::Syntax { position: reader.buffer_position(), message: e.to_string() }),
+                    Ok(None) => predefined_entity(&reference.xml10_content()).ok_or_else(|| {
+                        XmlError::UnknownEntity(reference.xml10_content().into_owned())
+                    })?,
+                    Err(e) => {
+                        return Err(XmlError::Syntax {
+                            position: reader.buffer_position(),
+                            message: e.to_string(),
+                        });
+                    }
                 };
+                // A reference is part of the surrounding text, not a CDATA-like literal.
                 match stack.last_mut() {
-                    Some(frame) => frame.text(resolved.encode_utf8(&mut [0; 4]), true),
+                    Some(frame) => frame.text(resolved.encode_utf8(&mut [0; 4]), false),
                     None => return Err(XmlError::TrailingContent),
                 }
             }
             Event::End(_) => {
-                let Some(frame) = stack.pop() else { return Err(XmlError::TrailingContent) };
+                let Some(frame) = stack.pop() else {
+                    return Err(XmlError::TrailingContent);
+                };
                 let (element, value) = frame.finish()?;
                 match stack.last_mut() {
                     Some(parent) => parent.add_child(element, value),
@@ -119,7 +129,9 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, XmlError> {
     let mut serializer = quick_xml::se::Serializer::with_root(&mut out, Some("xml"))
         .map_err(|e| XmlError::Encode(e.to_string()))?;
     serializer.text_format(quick_xml::se::TextFormat::CData);
-    value.serialize(serializer).map_err(|e| XmlError::Encode(e.to_string()))?;
+    value
+        .serialize(serializer)
+        .map_err(|e| XmlError::Encode(e.to_string()))?;
     Ok(out)
 }
 
@@ -160,13 +172,19 @@ pub enum XmlError {
 impl fmt::Display for XmlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            XmlError::Syntax { position, message } => write!(f, "malformed XML at byte {position}: {message}"),
+            XmlError::Syntax { position, message } => {
+                write!(f, "malformed XML at byte {position}: {message}")
+            }
             XmlError::Truncated => f.write_str("XML document ends inside an element"),
-            XmlError::NoRecord => f.write_str("XML document has no root element with child elements"),
+            XmlError::NoRecord => {
+                f.write_str("XML document has no root element with child elements")
+            }
             XmlError::TrailingContent => f.write_str("content after the XML root element"),
             XmlError::Doctype => f.write_str("XML document type declarations are not accepted"),
             XmlError::UnknownEntity(name) => write!(f, "unknown XML entity `&{name};`"),
-            XmlError::MixedContent { element } => write!(f, "XML element <{element}> mixes text and child elements"),
+            XmlError::MixedContent { element } => {
+                write!(f, "XML element <{element}> mixes text and child elements")
+            }
             XmlError::TooDeep => write!(f, "XML elements nested deeper than {MAX_DEPTH} levels"),
             XmlError::Decode(e) => write!(f, "XML document does not match the expected type: {e}"),
             XmlError::Encode(e) => write!(f, "cannot write XML: {e}"),
@@ -189,13 +207,18 @@ struct Frame {
     /// Child elements in document order (repeated names are grouped into arrays at the end).
     children: Vec<(String, Value)>,
     text: String,
-    /// Whether `text` holds CDATA or resolved references, which count even when blank.
+    /// Whether `text` holds CDATA, which counts even when blank.
     literal: bool,
 }
 
 impl Frame {
     fn new(name: String) -> Self {
-        Frame { name, children: Vec::new(), text: String::new(), literal: false }
+        Frame {
+            name,
+            children: Vec::new(),
+            text: String::new(),
+            literal: false,
+        }
     }
 
     /// Adds text. Indentation around CDATA is dropped: once a literal part arrives, blank plain
@@ -240,7 +263,10 @@ impl Frame {
         for (name, value) in self.children {
             if !repeated.contains(&name) {
                 members.insert(name, value);
-            } else if let Value::Array(items) = members.entry(name).or_insert_with(|| Value::Array(Vec::new())) {
+            } else if let Value::Array(items) = members
+                .entry(name)
+                .or_insert_with(|| Value::Array(Vec::new()))
+            {
                 items.push(value);
             }
         }

@@ -20,7 +20,11 @@ fn check_json(fixture: &Fixture) -> Result<(), String> {
         }
         let written = (entry.json_roundtrip)(text).map_err(|e| format!("does not decode: {e}"))?;
         let written: Value = serde_json::from_str(&written).unwrap();
-        return if written == instance { Ok(()) } else { Err(format!("Unknown did not keep the payload: {written}")) };
+        return if written == instance {
+            Ok(())
+        } else {
+            Err(format!("Unknown did not keep the payload: {written}"))
+        };
     }
     if !violations.is_empty() {
         return Err(format!("does not match its schema: {violations:?}"));
@@ -31,27 +35,43 @@ fn check_json(fixture: &Fixture) -> Result<(), String> {
         let written: Value = serde_json::from_str(&written).unwrap();
         let violations = schemas::violations(&validator, &written);
         if !violations.is_empty() {
-            return Err(format!("re-encoded form {written} does not match its schema: {violations:?}"));
+            return Err(format!(
+                "re-encoded form {written} does not match its schema: {violations:?}"
+            ));
         }
     } else if written != text {
-        return Err(format!("round trip changed the bytes:\n  fixture: {text}\n  written: {written}"));
+        return Err(format!(
+            "round trip changed the bytes:\n  fixture: {text}\n  written: {written}"
+        ));
     }
     Ok(())
 }
 
 #[test]
 fn every_json_fixture_validates_and_round_trips_to_the_same_bytes() {
-    let fixtures: Vec<_> = schemas::fixtures().into_iter().filter(|f| f.extension == "json").collect();
-    let failures: Vec<String> =
-        fixtures.iter().filter_map(|f| check_json(f).err().map(|e| format!("{}: {e}", f.path))).collect();
+    let fixtures: Vec<_> = schemas::fixtures()
+        .into_iter()
+        .filter(|f| f.extension == "json")
+        .collect();
+    let failures: Vec<String> = fixtures
+        .iter()
+        .filter_map(|f| check_json(f).err().map(|e| format!("{}: {e}", f.path)))
+        .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(fixtures.len() >= 50, "only {} JSON fixtures found", fixtures.len());
+    assert!(
+        fixtures.len() >= 50,
+        "only {} JSON fixtures found",
+        fixtures.len()
+    );
 }
 
 #[cfg(feature = "xml")]
 #[test]
 fn every_xml_fixture_decodes_validates_and_round_trips() {
-    let fixtures: Vec<_> = schemas::fixtures().into_iter().filter(|f| f.extension == "xml").collect();
+    let fixtures: Vec<_> = schemas::fixtures()
+        .into_iter()
+        .filter(|f| f.extension == "xml")
+        .collect();
     let mut failures = Vec::new();
     for fixture in &fixtures {
         let file = schemas::file_of(&fixture.module, &fixture.def);
@@ -61,8 +81,12 @@ fn every_xml_fixture_decodes_validates_and_round_trips() {
             let violations = schemas::violations(&schemas::validator(&file, &fixture.def), &value);
             match (fixture.unknown(), violations.is_empty()) {
                 (false, true) | (true, false) => Ok(()),
-                (false, false) => Err(format!("decoded {json} does not match its schema: {violations:?}")),
-                (true, true) => Err(format!("is meant to be unknown to the schema, but {json} matches it")),
+                (false, false) => Err(format!(
+                    "decoded {json} does not match its schema: {violations:?}"
+                )),
+                (true, true) => Err(format!(
+                    "is meant to be unknown to the schema, but {json} matches it"
+                )),
             }
         });
         if let Err(e) = result {
@@ -70,7 +94,11 @@ fn every_xml_fixture_decodes_validates_and_round_trips() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(fixtures.len() >= 15, "only {} XML fixtures found", fixtures.len());
+    assert!(
+        fixtures.len() >= 15,
+        "only {} XML fixtures found",
+        fixtures.len()
+    );
 }
 
 #[test]
@@ -79,7 +107,9 @@ fn inline_examples_validate_and_round_trip() {
     let mut count = 0;
     for (file, schema) in schemas::files() {
         for (name, def) in schema["$defs"].as_object().unwrap() {
-            let Some(examples) = def.get("examples").and_then(Value::as_array) else { continue };
+            let Some(examples) = def.get("examples").and_then(Value::as_array) else {
+                continue;
+            };
             let validator = schemas::validator(file, name);
             let entry = support::entry(file, name);
             for example in examples {
@@ -91,7 +121,11 @@ fn inline_examples_validate_and_round_trip() {
                 } else {
                     (entry.json_roundtrip)(&text).and_then(|written| {
                         let written: Value = serde_json::from_str(&written).unwrap();
-                        if written == *example { Ok(()) } else { Err(format!("round trip gave {written}")) }
+                        if written == *example {
+                            Ok(())
+                        } else {
+                            Err(format!("round trip gave {written}"))
+                        }
                     })
                 };
                 if let Err(e) = outcome {
@@ -115,7 +149,10 @@ fn every_endpoint_payload_has_an_official_fixture() {
         fixtures.iter().any(|f| f.module == module && f.def == def)
     };
     let mut missing = Vec::new();
-    for spec in wechat_types::common::ENDPOINTS.iter().chain(wechat_types::mp::ENDPOINTS) {
+    for spec in wechat_types::common::ENDPOINTS
+        .iter()
+        .chain(wechat_types::mp::ENDPOINTS)
+    {
         let body = match spec.body {
             BodySpec::Json(pointer) => Some(pointer),
             _ => None,
@@ -130,5 +167,9 @@ fn every_endpoint_payload_has_an_official_fixture() {
             }
         }
     }
-    assert!(missing.is_empty(), "payloads without a fixture:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "payloads without a fixture:\n{}",
+        missing.join("\n")
+    );
 }

@@ -39,7 +39,10 @@ impl Json {
 
     /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Option<&Json> {
-        self.as_object()?.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.as_object()?
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     /// The string, or `None` for any other value.
@@ -59,9 +62,12 @@ impl Json {
             Json::Number(n) => Value::Number(n.clone()),
             Json::String(s) => Value::String(s.clone()),
             Json::Array(items) => Value::Array(items.iter().map(Json::to_value).collect()),
-            Json::Object(members) => {
-                Value::Object(members.iter().map(|(k, v)| (k.clone(), v.to_value())).collect())
-            }
+            Json::Object(members) => Value::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_value()))
+                    .collect(),
+            ),
         }
     }
 
@@ -151,15 +157,29 @@ mod tests {
     #[test]
     fn keeps_member_order() {
         let json = Json::parse(r#"{"z":1,"a":{"y":true,"b":null}}"#).unwrap();
-        let keys: Vec<_> = json.as_object().unwrap().iter().map(|(k, _)| k.as_str()).collect();
+        let keys: Vec<_> = json
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
         assert_eq!(keys, ["z", "a"]);
-        let inner: Vec<_> = json.get("a").unwrap().as_object().unwrap().iter().map(|(k, _)| k.as_str()).collect();
+        let inner: Vec<_> = json
+            .get("a")
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
         assert_eq!(inner, ["y", "b"]);
     }
 
     #[test]
     fn rejects_duplicate_keys_with_position() {
-        let err = Json::parse("{\"a\": 1,\n \"a\": 2}").unwrap_err().to_string();
+        let err = Json::parse("{\"a\": 1,\n \"a\": 2}")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("duplicate key `a`"), "{err}");
         assert!(err.contains("line 2"), "{err}");
     }

@@ -75,11 +75,19 @@ pub fn build_catalog(sources: &[Source]) -> Result<Catalog, Vec<DialectError>> {
     let mut module_names = std::collections::BTreeSet::new();
     for source in sources {
         let Some((module, _)) = source.path.split_once('/') else {
-            errors.push(error(&source.path, "", "schema files live in a module directory (`schemas/<module>/`)"));
+            errors.push(error(
+                &source.path,
+                "",
+                "schema files live in a module directory (`schemas/<module>/`)",
+            ));
             continue;
         };
         if !dialect::is_snake_ident(module) {
-            errors.push(error(&source.path, "", "a module directory name must be a snake_case Rust identifier"));
+            errors.push(error(
+                &source.path,
+                "",
+                "a module directory name must be a snake_case Rust identifier",
+            ));
             continue;
         }
         module_names.insert(module.to_owned());
@@ -98,14 +106,23 @@ pub fn build_catalog(sources: &[Source]) -> Result<Catalog, Vec<DialectError>> {
     let index = dialect::index_shapes(&documents);
     let mut modules: BTreeMap<String, Module> = module_names
         .into_iter()
-        .map(|name| (name.clone(), Module { name, files: Vec::new(), errcodes: None }))
+        .map(|name| {
+            (
+                name.clone(),
+                Module {
+                    name,
+                    files: Vec::new(),
+                    errcodes: None,
+                },
+            )
+        })
         .collect();
     for (path, doc) in &documents {
         let module = path.split('/').next().unwrap_or_default();
-        if let Some(file) = dialect::parse_file(path, doc, &index, &mut errors) {
-            if let Some(m) = modules.get_mut(module) {
-                m.files.push(file);
-            }
+        if let Some(file) = dialect::parse_file(path, doc, &index, &mut errors)
+            && let Some(m) = modules.get_mut(module)
+        {
+            m.files.push(file);
         }
     }
     for (name, catalogue) in catalogues {
@@ -113,9 +130,15 @@ pub fn build_catalog(sources: &[Source]) -> Result<Catalog, Vec<DialectError>> {
             m.errcodes = Some(catalogue);
         }
     }
-    let catalog = Catalog { modules: modules.into_values().collect() };
+    let catalog = Catalog {
+        modules: modules.into_values().collect(),
+    };
     check_catalog(&catalog, &mut errors);
-    if errors.is_empty() { Ok(catalog) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(catalog)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Rules that span files: unique names per module, and open enums wherever WeChat answers.
@@ -128,18 +151,30 @@ fn check_catalog(catalog: &Catalog, errors: &mut Vec<DialectError>) {
         }
         for file in &module.files {
             if file.stem == "errcodes" || file.stem == "mod" {
-                errors.push(error(&file.path, "", "this file name is reserved for generated modules"));
+                errors.push(error(
+                    &file.path,
+                    "",
+                    "this file name is reserved for generated modules",
+                ));
             }
             for def in &file.defs {
                 if let Some(other) = types.insert(&def.name, &file.path) {
                     let pointer = format!("/$defs/{}", def.name);
-                    errors.push(error(&file.path, &pointer, &format!("`{}` is also defined in {other}", def.name)));
+                    errors.push(error(
+                        &file.path,
+                        &pointer,
+                        &format!("`{}` is also defined in {other}", def.name),
+                    ));
                 }
             }
             for endpoint in &file.endpoints {
                 if let Some(other) = endpoints.insert(&endpoint.id, &file.path) {
                     let pointer = format!("/x-endpoints/{}", endpoint.id);
-                    errors.push(error(&file.path, &pointer, &format!("endpoint `{}` is also declared in {other}", endpoint.id)));
+                    errors.push(error(
+                        &file.path,
+                        &pointer,
+                        &format!("endpoint `{}` is also declared in {other}", endpoint.id),
+                    ));
                 }
             }
         }
@@ -210,7 +245,9 @@ fn referenced(kind: &DefKind) -> Vec<TypeRef> {
             for variant in &u.variants {
                 match &variant.shape {
                     VariantShape::Newtype(target) => out.push(target.clone()),
-                    VariantShape::Fields(fields) => fields.iter().for_each(|f| from_ty(&f.ty, &mut out)),
+                    VariantShape::Fields(fields) => {
+                        fields.iter().for_each(|f| from_ty(&f.ty, &mut out))
+                    }
                 }
             }
         }
@@ -220,7 +257,11 @@ fn referenced(kind: &DefKind) -> Vec<TypeRef> {
 }
 
 fn error(file: &str, pointer: &str, message: &str) -> DialectError {
-    DialectError { file: file.to_owned(), pointer: pointer.to_owned(), message: message.to_owned() }
+    DialectError {
+        file: file.to_owned(),
+        pointer: pointer.to_owned(),
+        message: message.to_owned(),
+    }
 }
 
 /// Runs `cargo xtask codegen [--check]` on the repository at `repo`; returns the report to print.
@@ -230,13 +271,22 @@ pub fn run(repo: &Path, check_only: bool) -> Result<String, CodegenError> {
     if check_only {
         match check(repo, &outputs)? {
             None => {
-                let _ = writeln!(report, "generated code is up to date ({} files)", outputs.len());
+                let _ = writeln!(
+                    report,
+                    "generated code is up to date ({} files)",
+                    outputs.len()
+                );
             }
             Some(stale) => return Err(CodegenError::Stale(stale)),
         }
     } else {
         let changed = write(repo, &outputs)?;
-        let _ = writeln!(report, "{} generated files, {} changed", outputs.len(), changed.len());
+        let _ = writeln!(
+            report,
+            "{} generated files, {} changed",
+            outputs.len(),
+            changed.len()
+        );
         for path in changed {
             let _ = writeln!(report, "  {path}");
         }

@@ -33,7 +33,9 @@ pub fn read_schemas(schemas_dir: &Path) -> Result<Vec<Source>, CodegenError> {
                 if file.is_dir() && file_name == "fixtures" {
                     continue;
                 }
-                if file.is_file() && (file_name.ends_with(".schema.json") || file_name == "errcodes.json") {
+                if file.is_file()
+                    && (file_name.ends_with(".schema.json") || file_name == "errcodes.json")
+                {
                     let text = fs::read_to_string(&file).map_err(|e| io_error(&file, &e))?;
                     sources.push(Source { path, text });
                 } else {
@@ -62,7 +64,9 @@ fn sorted_entries(dir: &Path) -> Result<Vec<std::path::PathBuf>, CodegenError> {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn io_error(path: &Path, error: &std::io::Error) -> CodegenError {

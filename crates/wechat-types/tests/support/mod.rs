@@ -64,12 +64,17 @@ pub fn json_roundtrip<T: Serialize + DeserializeOwned>(text: &str) -> Result<Str
 }
 
 #[cfg(feature = "xml")]
-pub fn xml_to_json<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(text: &str) -> Result<String, String> {
+pub fn xml_to_json<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(
+    text: &str,
+) -> Result<String, String> {
     let value: T = wechat_types::xml::from_str(text).map_err(|e| e.to_string())?;
     let written = wechat_types::xml::to_string(&value).map_err(|e| e.to_string())?;
-    let again: T = wechat_types::xml::from_str(&written).map_err(|e| format!("re-reading {written}: {e}"))?;
+    let again: T =
+        wechat_types::xml::from_str(&written).map_err(|e| format!("re-reading {written}: {e}"))?;
     if again != value {
-        return Err(format!("XML round trip changed the value:\n{value:?}\n{again:?}\nvia {written}"));
+        return Err(format!(
+            "XML round trip changed the value:\n{value:?}\n{again:?}\nvia {written}"
+        ));
     }
     serde_json::to_string(&value).map_err(|e| e.to_string())
 }

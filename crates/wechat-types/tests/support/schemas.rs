@@ -48,7 +48,10 @@ pub fn validator(file: &str, name: &str) -> jsonschema::Validator {
         let mut builder = jsonschema::Registry::new();
         for (path, schema) in files() {
             builder = builder
-                .add(format!("{ID_BASE}{path}"), jsonschema::Resource::from_contents(schema.clone()))
+                .add(
+                    format!("{ID_BASE}{path}"),
+                    jsonschema::Resource::from_contents(schema.clone()),
+                )
                 .expect("schema resource");
         }
         builder.prepare().expect("schema registry")
@@ -61,7 +64,10 @@ pub fn validator(file: &str, name: &str) -> jsonschema::Validator {
 
 /// Validation errors of `instance`, one line each (empty when valid).
 pub fn violations(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
-    validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
 }
 
 /// A fixture file.
@@ -124,17 +130,23 @@ pub fn fixtures() -> Vec<Fixture> {
 pub fn file_of(module: &str, def: &str) -> String {
     files()
         .iter()
-        .find(|(path, schema)| path.starts_with(&format!("{module}/")) && schema["$defs"].get(def).is_some())
+        .find(|(path, schema)| {
+            path.starts_with(&format!("{module}/")) && schema["$defs"].get(def).is_some()
+        })
         .map(|(path, _)| path.clone())
         .unwrap_or_else(|| panic!("no definition {def} in schemas/{module}/"))
 }
 
 pub fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    serde_json::from_str(&fs::read_to_string(path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn sorted(dir: &Path) -> Vec<PathBuf> {
-    let mut entries: Vec<_> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     entries
 }

@@ -19,7 +19,10 @@ impl Cx<'_> {
     pub(super) fn def(&mut self, name: &str, def: &Json) -> Option<Def> {
         let pointer = child("/$defs", name);
         if !super::is_pascal_ident(name) {
-            self.error(&pointer, format!("definition name `{name}` must be a PascalCase Rust type name"));
+            self.error(
+                &pointer,
+                format!("definition name `{name}` must be a PascalCase Rust type name"),
+            );
         }
         if def.as_object().is_none() {
             return self.fail(&pointer, "a definition must be a schema object");
@@ -31,7 +34,11 @@ impl Cx<'_> {
             Some(Shape::StringEnum { .. }) => DefKind::StringEnum(self.string_enum(def, &pointer)?),
             Some(Shape::Newtype) => {
                 let object = def.as_object()?;
-                self.allow_keys(object, &pointer, &[ANNOTATIONS, &["type"], STRING_LIMIT_KEYS].concat());
+                self.allow_keys(
+                    object,
+                    &pointer,
+                    &[ANNOTATIONS, &["type"], STRING_LIMIT_KEYS].concat(),
+                );
                 let limits = self.string_limits(def, &pointer)?;
                 if !limits.any() {
                     return self.fail(
@@ -48,7 +55,11 @@ impl Cx<'_> {
                 );
             }
         };
-        Some(Def { name: name.to_owned(), description: description?, kind })
+        Some(Def {
+            name: name.to_owned(),
+            description: description?,
+            kind,
+        })
     }
 
     /// An object definition.
@@ -57,14 +68,21 @@ impl Cx<'_> {
         self.allow_keys(
             object,
             pointer,
-            &[ANNOTATIONS, &["type", "properties", "required", "allOf", "x-rust-check"]].concat(),
+            &[
+                ANNOTATIONS,
+                &["type", "properties", "required", "allOf", "x-rust-check"],
+            ]
+            .concat(),
         );
         let fields = self.fields(def, pointer, None)?;
         let check = match def.get("x-rust-check") {
             None => None,
             Some(Json::String(name)) if super::is_snake_ident(name) => Some(name.clone()),
             Some(_) => {
-                return self.fail(&child(pointer, "x-rust-check"), "`x-rust-check` must name a snake_case function");
+                return self.fail(
+                    &child(pointer, "x-rust-check"),
+                    "`x-rust-check` must name a snake_case function",
+                );
             }
         };
 
@@ -75,19 +93,32 @@ impl Cx<'_> {
         if let Some(all_of) = def.get("allOf") {
             let all_of_pointer = child(pointer, "allOf");
             let Json::Array(entries) = all_of else {
-                return self.fail(&all_of_pointer, "`allOf` must be an array of `{\"$ref\": ...}` entries");
+                return self.fail(
+                    &all_of_pointer,
+                    "`allOf` must be an array of `{\"$ref\": ...}` entries",
+                );
             };
             for (i, entry) in entries.iter().enumerate() {
                 let entry_pointer = child(&all_of_pointer, &i.to_string());
                 let Some(entry_object) = entry.as_object() else {
                     return self.fail(&entry_pointer, "an `allOf` entry must be `{\"$ref\": ...}`");
                 };
-                self.allow_keys(entry_object, &entry_pointer, &["$ref", "x-rust-after", "x-rust-name", "$comment"]);
-                let target = self.reference(entry, &entry_pointer, &[ShapeKind::Struct, ShapeKind::Union])?;
+                self.allow_keys(
+                    entry_object,
+                    &entry_pointer,
+                    &["$ref", "x-rust-after", "x-rust-name", "$comment"],
+                );
+                let target = self.reference(
+                    entry,
+                    &entry_pointer,
+                    &[ShapeKind::Struct, ShapeKind::Union],
+                )?;
                 if self.shape_of(&target) == Some(&Shape::Union) {
                     flattened_unions += 1;
                 }
-                let rust = self.rust_name(entry, &entry_pointer, Case::Snake)?.unwrap_or_else(|| target.name.to_snake_case());
+                let rust = self
+                    .rust_name(entry, &entry_pointer, Case::Snake)?
+                    .unwrap_or_else(|| target.name.to_snake_case());
                 let member = Member::Flatten { rust, target };
                 match entry.get("x-rust-after") {
                     None => leading.push(member),
@@ -104,7 +135,10 @@ impl Cx<'_> {
             }
         }
         if flattened_unions > 1 {
-            return self.fail(pointer, "at most one tagged union can be flattened into an object");
+            return self.fail(
+                pointer,
+                "at most one tagged union can be flattened into an object",
+            );
         }
         if fields.is_empty() && leading.is_empty() && after.is_empty() {
             return self.fail(pointer, "an object needs `properties` or `allOf`");
@@ -114,7 +148,9 @@ impl Cx<'_> {
         for field in fields {
             let wire = field.wire.clone();
             members.push(Member::Field(field));
-            let (here, later): (Vec<_>, Vec<_>) = after.into_iter().partition(|(property, _)| *property == wire);
+            let (here, later): (Vec<_>, Vec<_>) = after
+                .into_iter()
+                .partition(|(property, _)| *property == wire);
             members.extend(here.into_iter().map(|(_, member)| member));
             after = later;
         }
@@ -139,8 +175,16 @@ impl Cx<'_> {
         };
         let required = self.required(def, pointer, properties)?;
         let mut fields = Vec::new();
-        for (wire, schema) in properties.iter().filter(|(wire, _)| Some(wire.as_str()) != tag) {
-            if let Some(field) = self.property(wire, schema, required.contains(wire.as_str()), &child(&properties_pointer, wire)) {
+        for (wire, schema) in properties
+            .iter()
+            .filter(|(wire, _)| Some(wire.as_str()) != tag)
+        {
+            if let Some(field) = self.property(
+                wire,
+                schema,
+                required.contains(wire.as_str()),
+                &child(&properties_pointer, wire),
+            ) {
                 fields.push(field);
             }
         }
@@ -148,7 +192,12 @@ impl Cx<'_> {
     }
 
     /// The `required` list, checked against `properties`.
-    fn required<'p>(&mut self, def: &Json, pointer: &str, properties: &'p [(String, Json)]) -> Option<BTreeSet<&'p str>> {
+    fn required<'p>(
+        &mut self,
+        def: &Json,
+        pointer: &str,
+        properties: &'p [(String, Json)],
+    ) -> Option<BTreeSet<&'p str>> {
         let required_pointer = child(pointer, "required");
         let mut set = BTreeSet::new();
         match def.get("required") {
@@ -156,7 +205,10 @@ impl Cx<'_> {
             Some(Json::Array(names)) => {
                 for (i, name) in names.iter().enumerate() {
                     let Some(name) = name.as_str() else {
-                        return self.fail(&child(&required_pointer, &i.to_string()), "`required` lists property names");
+                        return self.fail(
+                            &child(&required_pointer, &i.to_string()),
+                            "`required` lists property names",
+                        );
                     };
                     let Some((declared, _)) = properties.iter().find(|(k, _)| k == name) else {
                         return self.fail(
@@ -165,11 +217,19 @@ impl Cx<'_> {
                         );
                     };
                     if !set.insert(declared.as_str()) {
-                        return self.fail(&child(&required_pointer, &i.to_string()), &format!("`{name}` is listed twice"));
+                        return self.fail(
+                            &child(&required_pointer, &i.to_string()),
+                            &format!("`{name}` is listed twice"),
+                        );
                     }
                 }
             }
-            Some(_) => return self.fail(&required_pointer, "`required` must be an array of property names"),
+            Some(_) => {
+                return self.fail(
+                    &required_pointer,
+                    "`required` must be an array of property names",
+                );
+            }
         }
         Some(set)
     }
@@ -177,17 +237,29 @@ impl Cx<'_> {
     /// A tagged union.
     fn union(&mut self, def: &Json, pointer: &str) -> Option<Union> {
         let object = def.as_object()?;
-        self.allow_keys(object, pointer, &[ANNOTATIONS, &["oneOf", "x-rust-unknown"]].concat());
+        self.allow_keys(
+            object,
+            pointer,
+            &[ANNOTATIONS, &["oneOf", "x-rust-unknown"]].concat(),
+        );
         let unknown = self.flag(def, pointer, "x-rust-unknown");
         let branches_pointer = child(pointer, "oneOf");
-        let Some(Json::Array(branches)) = def.get("oneOf").filter(|b| matches!(b, Json::Array(a) if !a.is_empty())) else {
-            return self.fail(&branches_pointer, "`oneOf` must be a non-empty array of branches");
+        let Some(Json::Array(branches)) = def
+            .get("oneOf")
+            .filter(|b| matches!(b, Json::Array(a) if !a.is_empty()))
+        else {
+            return self.fail(
+                &branches_pointer,
+                "`oneOf` must be a non-empty array of branches",
+            );
         };
         let mut tag: Option<String> = None;
         let mut variants = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
             let branch_pointer = child(&branches_pointer, &i.to_string());
-            let Some((branch_tag, variant)) = self.branch(branch, &branch_pointer) else { continue };
+            let Some((branch_tag, variant)) = self.branch(branch, &branch_pointer) else {
+                continue;
+            };
             match &tag {
                 None => tag = Some(branch_tag),
                 Some(first) if *first == branch_tag => {}
@@ -200,16 +272,26 @@ impl Cx<'_> {
                 }
             }
             if variants.iter().any(|v: &Variant| v.value == variant.value) {
-                self.error(&branch_pointer, format!("tag value `{}` appears twice", variant.value));
+                self.error(
+                    &branch_pointer,
+                    format!("tag value `{}` appears twice", variant.value),
+                );
                 continue;
             }
             variants.push(variant);
         }
         if unknown && variants.iter().any(|v| v.rust == "Unknown") {
-            return self.fail(pointer, "the variant name `Unknown` is taken by `x-rust-unknown`");
+            return self.fail(
+                pointer,
+                "the variant name `Unknown` is taken by `x-rust-unknown`",
+            );
         }
         self.unique_rust_names(pointer, variants.iter().map(|v| v.rust.as_str()));
-        Some(Union { tag: tag?, variants, unknown })
+        Some(Union {
+            tag: tag?,
+            variants,
+            unknown,
+        })
     }
 
     /// One union branch: its tag name and the variant.
@@ -220,36 +302,78 @@ impl Cx<'_> {
         self.allow_keys(
             object,
             pointer,
-            &["type", "description", "$ref", "properties", "required", "x-rust-name", "title", "$comment"],
+            &[
+                "type",
+                "description",
+                "$ref",
+                "properties",
+                "required",
+                "x-rust-name",
+                "title",
+                "$comment",
+            ],
         );
-        if branch.get("type").is_some_and(|t| t.as_str() != Some("object")) {
-            return self.fail(&child(pointer, "type"), "a union branch is an object: `\"type\": \"object\"` or nothing");
+        if branch
+            .get("type")
+            .is_some_and(|t| t.as_str() != Some("object"))
+        {
+            return self.fail(
+                &child(pointer, "type"),
+                "a union branch is an object: `\"type\": \"object\"` or nothing",
+            );
         }
         let description = self.description(branch, pointer);
         let properties_pointer = child(pointer, "properties");
-        let properties = branch.get("properties").and_then(Json::as_object).unwrap_or_default();
-        let tags: Vec<_> = properties.iter().filter(|(_, schema)| schema.get("const").is_some()).collect();
+        let properties = branch
+            .get("properties")
+            .and_then(Json::as_object)
+            .unwrap_or_default();
+        let tags: Vec<_> = properties
+            .iter()
+            .filter(|(_, schema)| schema.get("const").is_some())
+            .collect();
         let [(tag, tag_schema)] = tags.as_slice() else {
-            return self.fail(pointer, "a union branch pins exactly one property (its tag) with `const`");
+            return self.fail(
+                pointer,
+                "a union branch pins exactly one property (its tag) with `const`",
+            );
         };
         let tag_pointer = child(&properties_pointer, tag);
-        self.allow_keys(tag_schema.as_object()?, &tag_pointer, &["const", "$comment"]);
+        self.allow_keys(
+            tag_schema.as_object()?,
+            &tag_pointer,
+            &["const", "$comment"],
+        );
         let Some(value) = tag_schema.get("const").and_then(Json::as_str) else {
-            return self.fail(&child(&tag_pointer, "const"), "a tag's `const` must be a string");
+            return self.fail(
+                &child(&tag_pointer, "const"),
+                "a tag's `const` must be a string",
+            );
         };
         let required = branch.get("required").and_then(|r| match r {
             Json::Array(names) => Some(names.iter().filter_map(Json::as_str).collect::<Vec<_>>()),
             _ => None,
         });
-        if !required.as_ref().is_some_and(|names| names.contains(&tag.as_str())) {
-            return self.fail(pointer, &format!("the tag `{tag}` must be listed in `required`"));
+        if !required
+            .as_ref()
+            .is_some_and(|names| names.contains(&tag.as_str()))
+        {
+            return self.fail(
+                pointer,
+                &format!("the tag `{tag}` must be listed in `required`"),
+            );
         }
         let rust = match self.rust_name(branch, pointer, Case::Pascal)? {
             Some(name) => name,
             None => {
                 let derived = value.to_upper_camel_case();
                 if !super::is_pascal_ident(&derived) {
-                    return self.fail(pointer, &format!("tag value `{value}` does not make a variant name; set `x-rust-name`"));
+                    return self.fail(
+                        pointer,
+                        &format!(
+                            "tag value `{value}` does not make a variant name; set `x-rust-name`"
+                        ),
+                    );
                 }
                 derived
             }
@@ -262,7 +386,11 @@ impl Cx<'_> {
                     "a `$ref` branch declares only its tag; the referenced definition holds the other members",
                 );
             }
-            VariantShape::Newtype(self.reference(branch, pointer, &[ShapeKind::Struct, ShapeKind::Union])?)
+            VariantShape::Newtype(self.reference(
+                branch,
+                pointer,
+                &[ShapeKind::Struct, ShapeKind::Union],
+            )?)
         } else {
             let fields = self.fields(branch, pointer, Some(tag.as_str()))?;
             if let Some(secret) = fields.iter().find(|f| f.secret) {
@@ -274,46 +402,88 @@ impl Cx<'_> {
             self.unique_rust_names(pointer, fields.iter().map(|f| f.rust.as_str()));
             VariantShape::Fields(fields)
         };
-        Some(((*tag).clone(), Variant { value: value.to_owned(), rust, description: description?, shape }))
+        Some((
+            (*tag).clone(),
+            Variant {
+                value: value.to_owned(),
+                rust,
+                description: description?,
+                shape,
+            },
+        ))
     }
 
     /// A string enum.
     fn string_enum(&mut self, def: &Json, pointer: &str) -> Option<StringEnum> {
         let object = def.as_object()?;
-        self.allow_keys(object, pointer, &[ANNOTATIONS, &["type", "oneOf", "x-rust-unknown"]].concat());
+        self.allow_keys(
+            object,
+            pointer,
+            &[ANNOTATIONS, &["type", "oneOf", "x-rust-unknown"]].concat(),
+        );
         let unknown = self.flag(def, pointer, "x-rust-unknown");
         let values_pointer = child(pointer, "oneOf");
-        let Some(Json::Array(entries)) = def.get("oneOf").filter(|v| matches!(v, Json::Array(a) if !a.is_empty())) else {
-            return self.fail(&values_pointer, "`oneOf` must be a non-empty array of `{\"const\", \"description\"}`");
+        let Some(Json::Array(entries)) = def
+            .get("oneOf")
+            .filter(|v| matches!(v, Json::Array(a) if !a.is_empty()))
+        else {
+            return self.fail(
+                &values_pointer,
+                "`oneOf` must be a non-empty array of `{\"const\", \"description\"}`",
+            );
         };
         let mut values: Vec<EnumValue> = Vec::new();
         for (i, entry) in entries.iter().enumerate() {
             let entry_pointer = child(&values_pointer, &i.to_string());
             let Some(entry_object) = entry.as_object() else {
-                self.error(&entry_pointer, "an enum value must be `{\"const\": ..., \"description\": ...}`".to_owned());
+                self.error(
+                    &entry_pointer,
+                    "an enum value must be `{\"const\": ..., \"description\": ...}`".to_owned(),
+                );
                 continue;
             };
-            self.allow_keys(entry_object, &entry_pointer, &["const", "description", "x-rust-name", "$comment"]);
+            self.allow_keys(
+                entry_object,
+                &entry_pointer,
+                &["const", "description", "x-rust-name", "$comment"],
+            );
             let description = self.description(entry, &entry_pointer);
             let Some(value) = entry.get("const").and_then(Json::as_str) else {
-                self.error(&entry_pointer, "an enum value needs a string `const`".to_owned());
+                self.error(
+                    &entry_pointer,
+                    "an enum value needs a string `const`".to_owned(),
+                );
                 continue;
             };
-            let Some(name) = self.rust_name(entry, &entry_pointer, Case::Pascal) else { continue };
+            let Some(name) = self.rust_name(entry, &entry_pointer, Case::Pascal) else {
+                continue;
+            };
             let rust = name.unwrap_or_else(|| value.to_upper_camel_case());
             if !super::is_pascal_ident(&rust) {
-                self.error(&entry_pointer, format!("value `{value}` does not make a variant name; set `x-rust-name`"));
+                self.error(
+                    &entry_pointer,
+                    format!("value `{value}` does not make a variant name; set `x-rust-name`"),
+                );
                 continue;
             }
             if values.iter().any(|v| v.value == value) {
                 self.error(&entry_pointer, format!("value `{value}` appears twice"));
                 continue;
             }
-            let Some(description) = description else { continue };
-            values.push(EnumValue { value: value.to_owned(), rust, description });
+            let Some(description) = description else {
+                continue;
+            };
+            values.push(EnumValue {
+                value: value.to_owned(),
+                rust,
+                description,
+            });
         }
         if unknown && values.iter().any(|v| v.rust == "Unknown") {
-            return self.fail(pointer, "the variant name `Unknown` is taken by `x-rust-unknown`");
+            return self.fail(
+                pointer,
+                "the variant name `Unknown` is taken by `x-rust-unknown`",
+            );
         }
         self.unique_rust_names(pointer, values.iter().map(|v| v.rust.as_str()));
         Some(StringEnum { values, unknown })
@@ -324,7 +494,10 @@ impl Cx<'_> {
         let mut seen = BTreeSet::new();
         for name in names {
             if !seen.insert(name) {
-                self.error(pointer, format!("two members map to the Rust name `{name}`; set `x-rust-name` on one"));
+                self.error(
+                    pointer,
+                    format!("two members map to the Rust name `{name}`; set `x-rust-name` on one"),
+                );
             }
         }
     }

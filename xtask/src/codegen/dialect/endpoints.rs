@@ -17,35 +17,67 @@ impl Cx<'_> {
         self.allow_keys(
             object,
             &pointer,
-            &["description", "method", "host", "path", "token", "query", "body", "response", "$comment"],
+            &[
+                "description",
+                "method",
+                "host",
+                "path",
+                "token",
+                "query",
+                "body",
+                "response",
+                "$comment",
+            ],
         );
         let description = self.description(endpoint, &pointer);
         let method = match endpoint.get("method").and_then(Json::as_str) {
             Some("GET") => Method::Get,
             Some("POST") => Method::Post,
-            _ => return self.fail(&child(&pointer, "method"), "`method` must be \"GET\" or \"POST\""),
+            _ => {
+                return self.fail(
+                    &child(&pointer, "method"),
+                    "`method` must be \"GET\" or \"POST\"",
+                );
+            }
         };
         let host = match endpoint.get("host").and_then(Json::as_str) {
             Some("api.weixin.qq.com") => Host::Api,
             Some("qyapi.weixin.qq.com") => Host::Qyapi,
             _ => {
-                return self.fail(&child(&pointer, "host"), "`host` must be \"api.weixin.qq.com\" or \"qyapi.weixin.qq.com\"");
+                return self.fail(
+                    &child(&pointer, "host"),
+                    "`host` must be \"api.weixin.qq.com\" or \"qyapi.weixin.qq.com\"",
+                );
             }
         };
         let path = match endpoint.get("path").and_then(Json::as_str) {
             Some(path) if path.starts_with('/') && !path.contains(['?', '#']) => path.to_owned(),
-            _ => return self.fail(&child(&pointer, "path"), "`path` must start with `/` and hold no query"),
+            _ => {
+                return self.fail(
+                    &child(&pointer, "path"),
+                    "`path` must start with `/` and hold no query",
+                );
+            }
         };
         let access_token = match endpoint.get("token").and_then(Json::as_str) {
             Some("access_token") => true,
             Some("none") => false,
-            _ => return self.fail(&child(&pointer, "token"), "`token` must be \"access_token\" or \"none\""),
+            _ => {
+                return self.fail(
+                    &child(&pointer, "token"),
+                    "`token` must be \"access_token\" or \"none\"",
+                );
+            }
         };
         let query = match endpoint.get("query") {
             None => None,
             Some(query) => {
                 let query_pointer = child(&pointer, "query");
-                self.allow_keys(query.as_object().unwrap_or_default(), &query_pointer, &["$ref"]);
+                self.allow_keys(
+                    query.as_object().unwrap_or_default(),
+                    &query_pointer,
+                    &["$ref"],
+                );
                 Some(self.reference(query, &query_pointer, &[ShapeKind::Struct])?)
             }
         };

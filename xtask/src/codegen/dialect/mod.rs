@@ -36,7 +36,11 @@ pub struct DialectError {
 
 impl fmt::Display for DialectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "schemas/{}#{}: {}", self.file, self.pointer, self.message)
+        write!(
+            f,
+            "schemas/{}#{}: {}",
+            self.file, self.pointer, self.message
+        )
     }
 }
 
@@ -47,7 +51,9 @@ pub(crate) enum Shape {
     Struct,
     Union,
     /// A string enum, with its only value when it has exactly one.
-    StringEnum { single_value: Option<String> },
+    StringEnum {
+        single_value: Option<String>,
+    },
     Newtype,
 }
 
@@ -76,7 +82,9 @@ pub(crate) fn classify(def: &Json) -> Option<Shape> {
 pub(crate) fn index_shapes(files: &[(String, Json)]) -> ShapeIndex {
     let mut index = ShapeIndex::new();
     for (path, doc) in files {
-        let Some(defs) = doc.get("$defs").and_then(Json::as_object) else { continue };
+        let Some(defs) = doc.get("$defs").and_then(Json::as_object) else {
+            continue;
+        };
         for (name, def) in defs {
             if let Some(shape) = classify(def) {
                 index.insert((path.clone(), name.clone()), shape);
@@ -93,7 +101,11 @@ pub(crate) fn parse_file(
     index: &ShapeIndex,
     errors: &mut Vec<DialectError>,
 ) -> Option<File> {
-    let mut cx = Cx { file: path, index, errors };
+    let mut cx = Cx {
+        file: path,
+        index,
+        errors,
+    };
     cx.file(doc)
 }
 
@@ -112,7 +124,15 @@ impl Cx<'_> {
         self.allow_keys(
             root,
             "",
-            &["$schema", "$id", "title", "description", "$defs", "x-endpoints", "$comment"],
+            &[
+                "$schema",
+                "$id",
+                "title",
+                "description",
+                "$defs",
+                "x-endpoints",
+                "$comment",
+            ],
         );
         match doc.get("$schema").and_then(Json::as_str) {
             Some(DRAFT_2020_12) => {}
@@ -120,10 +140,18 @@ impl Cx<'_> {
         }
         let expected_id = format!("{ID_BASE}{}", self.file);
         if doc.get("$id").and_then(Json::as_str) != Some(expected_id.as_str()) {
-            self.error("/$id", format!("`$id` must be \"{expected_id}\" (the file's path under schemas/)"));
+            self.error(
+                "/$id",
+                format!("`$id` must be \"{expected_id}\" (the file's path under schemas/)"),
+            );
         }
         let description = self.description(doc, "");
-        let stem = self.file.rsplit('/').next().unwrap_or(self.file).trim_end_matches(".schema.json");
+        let stem = self
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or(self.file)
+            .trim_end_matches(".schema.json");
         if !is_snake_ident(stem) {
             self.error("", format!("file name `{stem}` must be a snake_case Rust identifier followed by `.schema.json`"));
         }
@@ -137,7 +165,10 @@ impl Cx<'_> {
                     }
                 }
             }
-            _ => self.error("/$defs", "`$defs` must be a non-empty object of definitions".to_owned()),
+            _ => self.error(
+                "/$defs",
+                "`$defs` must be a non-empty object of definitions".to_owned(),
+            ),
         }
         let endpoints = match doc.get("x-endpoints") {
             None => Vec::new(),
@@ -146,16 +177,29 @@ impl Cx<'_> {
                 .filter_map(|(id, endpoint)| self.endpoint(id, endpoint))
                 .collect(),
             Some(_) => {
-                self.error("/x-endpoints", "`x-endpoints` must be an object of endpoint declarations".to_owned());
+                self.error(
+                    "/x-endpoints",
+                    "`x-endpoints` must be an object of endpoint declarations".to_owned(),
+                );
                 Vec::new()
             }
         };
-        Some(File { path: self.file.to_owned(), stem: stem.to_owned(), description: description?, defs, endpoints })
+        Some(File {
+            path: self.file.to_owned(),
+            stem: stem.to_owned(),
+            description: description?,
+            defs,
+            endpoints,
+        })
     }
 
     /// Records an error.
     pub(crate) fn error(&mut self, pointer: &str, message: String) {
-        self.errors.push(DialectError { file: self.file.to_owned(), pointer: pointer.to_owned(), message });
+        self.errors.push(DialectError {
+            file: self.file.to_owned(),
+            pointer: pointer.to_owned(),
+            message,
+        });
     }
 
     /// Records an error and yields `None`.
@@ -165,7 +209,12 @@ impl Cx<'_> {
     }
 
     /// Rejects every key of `object` that is not in `allowed`.
-    pub(crate) fn allow_keys(&mut self, object: &[(String, Json)], pointer: &str, allowed: &[&str]) {
+    pub(crate) fn allow_keys(
+        &mut self,
+        object: &[(String, Json)],
+        pointer: &str,
+        allowed: &[&str],
+    ) {
         for (key, _) in object {
             if !allowed.contains(&key.as_str()) {
                 let message = format!("`{key}` is not allowed here: {}", hint_for(key));
@@ -178,19 +227,33 @@ impl Cx<'_> {
     pub(crate) fn description(&mut self, value: &Json, pointer: &str) -> Option<String> {
         match value.get("description") {
             Some(Json::String(text)) if !text.trim().is_empty() => Some(text.clone()),
-            Some(_) => self.fail(&child(pointer, "description"), "`description` must be a non-empty string"),
-            None => self.fail(pointer, "`description` is required: it becomes the doc comment of the Rust item"),
+            Some(_) => self.fail(
+                &child(pointer, "description"),
+                "`description` must be a non-empty string",
+            ),
+            None => self.fail(
+                pointer,
+                "`description` is required: it becomes the doc comment of the Rust item",
+            ),
         }
     }
 
     /// An optional `x-rust-name`, checked to be an identifier of the given case.
-    pub(crate) fn rust_name(&mut self, value: &Json, pointer: &str, case: Case) -> Option<Option<String>> {
+    pub(crate) fn rust_name(
+        &mut self,
+        value: &Json,
+        pointer: &str,
+        case: Case,
+    ) -> Option<Option<String>> {
         match value.get("x-rust-name") {
             None => Some(None),
             Some(Json::String(name)) if case.accepts(name) => Some(Some(name.clone())),
             Some(_) => self.fail(
                 &child(pointer, "x-rust-name"),
-                &format!("`x-rust-name` must be a {} Rust identifier", case.describe()),
+                &format!(
+                    "`x-rust-name` must be a {} Rust identifier",
+                    case.describe()
+                ),
             ),
         }
     }
@@ -201,34 +264,55 @@ impl Cx<'_> {
             None => false,
             Some(Json::Bool(true)) => true,
             Some(_) => {
-                self.error(&child(pointer, key), format!("`{key}` must be `true` (or absent)"));
+                self.error(
+                    &child(pointer, key),
+                    format!("`{key}` must be `true` (or absent)"),
+                );
                 false
             }
         }
     }
 
     /// Resolves a `$ref` found at `pointer`, checking its target exists and has an allowed shape.
-    pub(crate) fn reference(&mut self, value: &Json, pointer: &str, allowed: &[ShapeKind]) -> Option<TypeRef> {
+    pub(crate) fn reference(
+        &mut self,
+        value: &Json,
+        pointer: &str,
+        allowed: &[ShapeKind],
+    ) -> Option<TypeRef> {
         let pointer = child(pointer, "$ref");
         let Some(reference) = value.get("$ref").and_then(Json::as_str) else {
             return self.fail(&pointer, "`$ref` must be a string");
         };
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        let Some(name) = fragment.strip_prefix("/$defs/").filter(|n| !n.contains('/')) else {
+        let Some(name) = fragment
+            .strip_prefix("/$defs/")
+            .filter(|n| !n.contains('/'))
+        else {
             return self.fail(&pointer, "`$ref` must point at a definition: `#/$defs/Name` or `other.schema.json#/$defs/Name`");
         };
         let Some(file) = resolve_relative(self.file, file_part) else {
-            return self.fail(&pointer, &format!("`{file_part}` does not name a schema file under schemas/"));
+            return self.fail(
+                &pointer,
+                &format!("`{file_part}` does not name a schema file under schemas/"),
+            );
         };
         let Some(shape) = self.index.get(&(file.clone(), name.to_owned())) else {
             return self.fail(&pointer, &format!("`{reference}` points at no definition"));
         };
         if !allowed.iter().any(|kind| kind.matches(shape)) {
             let wanted: Vec<_> = allowed.iter().map(|kind| kind.describe()).collect();
-            return self.fail(&pointer, &format!("`{reference}` must point at {}", wanted.join(" or ")));
+            return self.fail(
+                &pointer,
+                &format!("`{reference}` must point at {}", wanted.join(" or ")),
+            );
         }
         let module = file.split('/').next().unwrap_or_default().to_owned();
-        Some(TypeRef { module, file, name: name.to_owned() })
+        Some(TypeRef {
+            module,
+            file,
+            name: name.to_owned(),
+        })
     }
 
     /// The shape of a resolved reference.
@@ -248,8 +332,12 @@ pub(crate) enum ShapeKind {
 
 impl ShapeKind {
     /// Any definition.
-    pub(crate) const ANY: &'static [ShapeKind] =
-        &[ShapeKind::Struct, ShapeKind::Union, ShapeKind::StringEnum, ShapeKind::Newtype];
+    pub(crate) const ANY: &'static [ShapeKind] = &[
+        ShapeKind::Struct,
+        ShapeKind::Union,
+        ShapeKind::StringEnum,
+        ShapeKind::Newtype,
+    ];
 
     fn matches(self, shape: &Shape) -> bool {
         matches!(
@@ -305,7 +393,9 @@ pub(crate) fn is_snake_ident(name: &str) -> bool {
 /// Whether `name` is a PascalCase Rust identifier that is not a keyword or a prelude type.
 pub(crate) fn is_pascal_ident(name: &str) -> bool {
     use heck::ToUpperCamelCase;
-    const PRELUDE: &[&str] = &["Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Self"];
+    const PRELUDE: &[&str] = &[
+        "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Self",
+    ];
     name.to_upper_camel_case() == name && is_ident(name) && !PRELUDE.contains(&name)
 }
 
@@ -323,7 +413,10 @@ fn resolve_relative(from: &str, reference: &str) -> Option<String> {
     if reference.is_empty() {
         return Some(from.to_owned());
     }
-    if !reference.ends_with(".schema.json") || reference.starts_with('/') || reference.contains("://") {
+    if !reference.ends_with(".schema.json")
+        || reference.starts_with('/')
+        || reference.contains("://")
+    {
         return None;
     }
     let mut parts: Vec<&str> = from.split('/').collect();
@@ -349,9 +442,13 @@ fn hint_for(key: &str) -> &'static str {
         "anyOf" | "not" | "if" | "then" | "else" | "dependentSchemas" | "dependentRequired" => {
             "use a `oneOf` whose branches pin a tag with `const`, or an `x-rust-check` for rules across fields"
         }
-        "enum" => "name the enum in `$defs` as `\"type\": \"string\"` with a `oneOf` of `{\"const\", \"description\"}`",
+        "enum" => {
+            "name the enum in `$defs` as `\"type\": \"string\"` with a `oneOf` of `{\"const\", \"description\"}`"
+        }
         "const" => "`const` only pins the tag of a tagged-union branch",
-        "nullable" => "leave the property out of `required` instead: absent members are never sent as null",
+        "nullable" => {
+            "leave the property out of `required` instead: absent members are never sent as null"
+        }
         "$defs" | "definitions" => "definitions live only at the root of a file",
         "$id" | "$anchor" | "$dynamicRef" | "$dynamicAnchor" => "only the file root has an `$id`",
         _ => SEE_README,
@@ -364,14 +461,26 @@ mod tests {
 
     #[test]
     fn resolves_relative_files() {
-        assert_eq!(resolve_relative("mp/a.schema.json", "").as_deref(), Some("mp/a.schema.json"));
-        assert_eq!(resolve_relative("mp/a.schema.json", "b.schema.json").as_deref(), Some("mp/b.schema.json"));
+        assert_eq!(
+            resolve_relative("mp/a.schema.json", "").as_deref(),
+            Some("mp/a.schema.json")
+        );
+        assert_eq!(
+            resolve_relative("mp/a.schema.json", "b.schema.json").as_deref(),
+            Some("mp/b.schema.json")
+        );
         assert_eq!(
             resolve_relative("mp/a.schema.json", "../common/c.schema.json").as_deref(),
             Some("common/c.schema.json")
         );
-        assert_eq!(resolve_relative("mp/a.schema.json", "../../x.schema.json"), None);
-        assert_eq!(resolve_relative("mp/a.schema.json", "https://x/y.schema.json"), None);
+        assert_eq!(
+            resolve_relative("mp/a.schema.json", "../../x.schema.json"),
+            None
+        );
+        assert_eq!(
+            resolve_relative("mp/a.schema.json", "https://x/y.schema.json"),
+            None
+        );
     }
 
     #[test]

@@ -7,18 +7,38 @@ use crate::codegen::json::Json;
 use crate::codegen::model::{Bounds, Field, IntFormat, Presence, StrLimits, Ty};
 
 /// Keys every property may carry besides its type keywords.
-const PROPERTY_KEYS: &[&str] = &["description", "x-rust-name", "default", "x-secret", "title", "examples", "$comment"];
+const PROPERTY_KEYS: &[&str] = &[
+    "description",
+    "x-rust-name",
+    "default",
+    "x-secret",
+    "title",
+    "examples",
+    "$comment",
+];
 
 /// Keys an array's `items` may carry besides its type keywords.
 const ITEM_KEYS: &[&str] = &["description", "title", "$comment"];
 
 /// String limit keywords.
-pub(super) const STRING_LIMIT_KEYS: &[&str] =
-    &["minLength", "maxLength", "x-min-bytes", "x-max-bytes", "pattern", "x-rust-check"];
+pub(super) const STRING_LIMIT_KEYS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "x-min-bytes",
+    "x-max-bytes",
+    "pattern",
+    "x-rust-check",
+];
 
 impl Cx<'_> {
     /// One member of `properties`.
-    pub(super) fn property(&mut self, wire: &str, schema: &Json, required: bool, pointer: &str) -> Option<Field> {
+    pub(super) fn property(
+        &mut self,
+        wire: &str,
+        schema: &Json,
+        required: bool,
+        pointer: &str,
+    ) -> Option<Field> {
         if schema.as_object().is_none() {
             return self.fail(pointer, "a property must be a schema object");
         }
@@ -39,13 +59,19 @@ impl Cx<'_> {
         let ty = self.ty(schema, pointer, PROPERTY_KEYS)?;
         let secret = self.flag(schema, pointer, "x-secret");
         if secret && !matches!(ty, Ty::String { .. }) {
-            self.error(&child(pointer, "x-secret"), "`x-secret` applies to string properties only".to_owned());
+            self.error(
+                &child(pointer, "x-secret"),
+                "`x-secret` applies to string properties only".to_owned(),
+            );
         }
         let presence = match (schema.get("default"), required) {
             (None, true) => Presence::Required,
             (None, false) => Presence::Optional,
             (Some(_), true) => {
-                return self.fail(&child(pointer, "default"), "a required property cannot have a `default`");
+                return self.fail(
+                    &child(pointer, "default"),
+                    "a required property cannot have a `default`",
+                );
             }
             (Some(default), false) => {
                 if !is_natural_default(&ty, default) {
@@ -57,7 +83,14 @@ impl Cx<'_> {
                 Presence::Defaulted
             }
         };
-        Some(Field { wire: wire.to_owned(), rust, description: description?, ty, presence, secret })
+        Some(Field {
+            wire: wire.to_owned(),
+            rust,
+            description: description?,
+            ty,
+            presence,
+            secret,
+        })
     }
 
     /// The type of a property or of array items; `extra` lists the non-type keys allowed here.
@@ -159,13 +192,18 @@ impl Cx<'_> {
             pattern: match schema.get("pattern") {
                 None => None,
                 Some(Json::String(pattern)) => Some(pattern.clone()),
-                Some(_) => return self.fail(&child(pointer, "pattern"), "`pattern` must be a string"),
+                Some(_) => {
+                    return self.fail(&child(pointer, "pattern"), "`pattern` must be a string");
+                }
             },
             check: match schema.get("x-rust-check") {
                 None => None,
                 Some(Json::String(name)) if super::is_snake_ident(name) => Some(name.clone()),
                 Some(_) => {
-                    return self.fail(&child(pointer, "x-rust-check"), "`x-rust-check` must name a snake_case function");
+                    return self.fail(
+                        &child(pointer, "x-rust-check"),
+                        "`x-rust-check` must name a snake_case function",
+                    );
                 }
             },
         };
@@ -183,7 +221,10 @@ impl Cx<'_> {
         match schema.get(key) {
             None => Some(None),
             Some(Json::Number(n)) if n.as_u64().is_some() => Some(n.as_u64()),
-            Some(_) => self.fail(&child(pointer, key), &format!("`{key}` must be a non-negative integer")),
+            Some(_) => self.fail(
+                &child(pointer, key),
+                &format!("`{key}` must be a non-negative integer"),
+            ),
         }
     }
 
@@ -203,7 +244,9 @@ impl Cx<'_> {
     fn bounds(&mut self, schema: &Json, pointer: &str, integer: bool) -> Option<Bounds> {
         let mut bound = |key: &str| match schema.get(key) {
             None => Some(None),
-            Some(Json::Number(n)) if !integer || n.as_i64().is_some() || n.as_u64().is_some() => Some(Some(n.clone())),
+            Some(Json::Number(n)) if !integer || n.as_i64().is_some() || n.as_u64().is_some() => {
+                Some(Some(n.clone()))
+            }
             Some(_) => {
                 let what = if integer { "an integer" } else { "a number" };
                 self.fail(&child(pointer, key), &format!("`{key}` must be {what}"))

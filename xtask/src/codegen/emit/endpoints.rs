@@ -16,19 +16,29 @@ pub(super) fn endpoint(module: &Module, e: &Endpoint) -> TokenStream {
         Host::Api => (quote! { crate::Host::Api }, "api.weixin.qq.com"),
         Host::Qyapi => (quote! { crate::Host::Qyapi }, "qyapi.weixin.qq.com"),
     };
-    let mut text = format!("{}\n\n`{method_text} https://{host_text}{}`\n", e.description, e.path);
+    let mut text = format!(
+        "{}\n\n`{method_text} https://{host_text}{}`\n",
+        e.description, e.path
+    );
     if let Some(query) = &e.query {
         text.push_str(&format!("\n- query: {}", link(module, query)));
     }
     match &e.body {
         Body::None => {}
         Body::Json(target) => text.push_str(&format!("\n- body: JSON {}", link(module, target))),
-        Body::Multipart(field) => text.push_str(&format!("\n- body: multipart form, the file in `{field}`")),
+        Body::Multipart(field) => {
+            text.push_str(&format!("\n- body: multipart form, the file in `{field}`"))
+        }
     }
     match &e.response {
-        Response::Json(target) => text.push_str(&format!("\n- response: JSON {}", link(module, target))),
+        Response::Json(target) => {
+            text.push_str(&format!("\n- response: JSON {}", link(module, target)))
+        }
         Response::Media(target) => {
-            text.push_str(&format!("\n- response: the media bytes, or JSON {} for some media", link(module, target)));
+            text.push_str(&format!(
+                "\n- response: the media bytes, or JSON {} for some media",
+                link(module, target)
+            ));
         }
     }
     if e.access_token {

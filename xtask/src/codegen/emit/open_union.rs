@@ -11,7 +11,12 @@ use super::{EmitCx, ident};
 use crate::codegen::model::{Def, Module, Union, VariantShape};
 
 impl EmitCx<'_> {
-    pub(super) fn open_union_deserialize(&self, module: &Module, def: &Def, u: &Union) -> TokenStream {
+    pub(super) fn open_union_deserialize(
+        &self,
+        module: &Module,
+        def: &Def,
+        u: &Union,
+    ) -> TokenStream {
         let name = ident(&def.name);
         let tag = &u.tag;
         let arms = u.variants.iter().map(|v| {

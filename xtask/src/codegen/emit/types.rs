@@ -5,7 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{EmitCx, doc, ident, number};
 use crate::codegen::model::{
-    Def, DefKind, Field, Member, Module, Presence, StrLimits, StringEnum, Struct, Ty, Union, VariantShape,
+    Def, DefKind, Field, Member, Module, Presence, StrLimits, StringEnum, Struct, Ty, Union,
+    VariantShape,
 };
 
 impl EmitCx<'_> {
@@ -24,7 +25,10 @@ impl EmitCx<'_> {
     fn structure(&self, module: &Module, def: &Def, s: &Struct) -> TokenStream {
         let name = ident(&def.name);
         let docs = doc(&def.description);
-        let has_secret = s.members.iter().any(|m| matches!(m, Member::Field(f) if f.secret));
+        let has_secret = s
+            .members
+            .iter()
+            .any(|m| matches!(m, Member::Field(f) if f.secret));
         let derives = self.derives(def, !has_secret);
         let fields = s.members.iter().map(|member| match member {
             Member::Field(field) => {
@@ -75,7 +79,7 @@ impl EmitCx<'_> {
                                 inits.push(quote! { #rust: #fixed });
                             } else {
                                 params.push(quote! { #rust: #param_ty });
-                                inits.push(quote! { #rust: #convert });
+                                inits.push(init(&rust, &convert));
                             }
                         }
                         Presence::Optional | Presence::Defaulted => {
@@ -106,9 +110,15 @@ impl EmitCx<'_> {
             }
         }
         let new_doc = if params.is_empty() {
-            format!(" Creates an empty [`{}`]; set members with the `with_*` methods.", def.name)
+            format!(
+                " Creates an empty [`{}`]; set members with the `with_*` methods.",
+                def.name
+            )
         } else {
-            format!(" Creates a [`{}`] from its required members; optional members start absent.", def.name)
+            format!(
+                " Creates a [`{}`] from its required members; optional members start absent.",
+                def.name
+            )
         };
         let many = (params.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
         let default = params.is_empty().then(|| {
@@ -146,8 +156,12 @@ impl EmitCx<'_> {
     /// The constant value of a required member whose type has exactly one value.
     fn fixed_value(&self, module: &str, ty: &Ty) -> Option<TokenStream> {
         let Ty::Ref(target) = ty else { return None };
-        let DefKind::StringEnum(e) = &self.def(target).kind else { return None };
-        let [only] = e.values.as_slice() else { return None };
+        let DefKind::StringEnum(e) = &self.def(target).kind else {
+            return None;
+        };
+        let [only] = e.values.as_slice() else {
+            return None;
+        };
         let path = self.path(module, target);
         let variant = ident(&only.rust);
         Some(quote! { #path::#variant })
@@ -192,7 +206,9 @@ impl EmitCx<'_> {
         });
         let eq = self.is_eq(def).then(|| quote! { Eq, });
         let derive_de = (!u.unknown).then(|| quote! { serde::Deserialize, });
-        let manual_de = u.unknown.then(|| self.open_union_deserialize(module, def, u));
+        let manual_de = u
+            .unknown
+            .then(|| self.open_union_deserialize(module, def, u));
         let conversions = self.union_from_impls(module, def, u);
         quote! {
             #docs
@@ -217,7 +233,9 @@ impl EmitCx<'_> {
                 VariantShape::Newtype(target) => Some((v, target, None)),
                 VariantShape::Fields(fields) => match fields.as_slice() {
                     [field] => match &field.ty {
-                        Ty::Ref(target) if field.presence == Presence::Required => Some((v, target, Some(field))),
+                        Ty::Ref(target) if field.presence == Presence::Required => {
+                            Some((v, target, Some(field)))
+                        }
                         _ => None,
                     },
                     _ => None,
@@ -225,8 +243,10 @@ impl EmitCx<'_> {
             })
             .collect();
         let name = ident(&def.name);
-        let impls = payloads.iter().filter(|(_, target, _)| payloads.iter().filter(|(_, t, _)| t == target).count() == 1).map(
-            |(variant, target, field)| {
+        let impls = payloads
+            .iter()
+            .filter(|(_, target, _)| payloads.iter().filter(|(_, t, _)| t == target).count() == 1)
+            .map(|(variant, target, field)| {
                 let ty = self.path(&module.name, target);
                 let rust = ident(&variant.rust);
                 let build = match field {
@@ -243,8 +263,7 @@ impl EmitCx<'_> {
                         fn from(value: #ty) -> Self { #build }
                     }
                 }
-            },
-        );
+            });
         quote! { #(#impls)* }
     }
 
@@ -294,7 +313,9 @@ impl EmitCx<'_> {
         });
         let presence = match field.presence {
             Presence::Required => None,
-            Presence::Optional => Some(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }),
+            Presence::Optional => {
+                Some(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] })
+            }
             Presence::Defaulted => Some(quote! { #[serde(default)] }),
         };
         let lenient = lenient_fn(&field.ty).map(|function| {
@@ -311,10 +332,21 @@ impl EmitCx<'_> {
 }
 
 /// The `crate::lenient` deserializer of a field's type, if it needs one.
+/// `field: value`, or the shorthand `field` when the value is the parameter itself.
+fn init(field: &Ident, value: &TokenStream) -> TokenStream {
+    if *field == value.to_string() {
+        quote! { #field }
+    } else {
+        quote! { #field: #value }
+    }
+}
+
 fn lenient_fn(ty: &Ty) -> Option<&'static str> {
     match ty {
         Ty::Integer { .. } | Ty::Number { .. } => Some("number"),
-        Ty::String { also_integer: true, .. } => Some("string"),
+        Ty::String {
+            also_integer: true, ..
+        } => Some("string"),
         _ => None,
     }
 }
@@ -327,13 +359,19 @@ fn schemars_attrs(field: &Field) -> Option<TokenStream> {
         extend.push(quote! { "x-secret" = true });
     }
     match &field.ty {
-        Ty::String { also_integer: true, .. } => {
+        Ty::String {
+            also_integer: true, ..
+        } => {
             parts.push(quote! { schema_with = "crate::lenient::schema::string_or_integer" });
         }
-        Ty::Integer { also_string: true, .. } => {
+        Ty::Integer {
+            also_string: true, ..
+        } => {
             parts.push(quote! { schema_with = "crate::lenient::schema::integer_or_string" });
         }
-        Ty::Number { also_string: true, .. } => {
+        Ty::Number {
+            also_string: true, ..
+        } => {
             parts.push(quote! { schema_with = "crate::lenient::schema::number_or_string" });
         }
         Ty::String { limits, .. } => parts.extend(string_schemars(limits, &mut extend)),
@@ -351,7 +389,11 @@ fn schemars_attrs(field: &Field) -> Option<TokenStream> {
                 parts.push(quote! { range(#(#range),*) });
             }
         }
-        Ty::Array { min_items, max_items, .. } => {
+        Ty::Array {
+            min_items,
+            max_items,
+            ..
+        } => {
             if let Some(length) = length(*min_items, *max_items) {
                 parts.push(length);
             }
@@ -455,7 +497,8 @@ fn newtype(def: &Def, limits: &StrLimits) -> TokenStream {
     if !extend.is_empty() {
         parts.push(quote! { extend(#(#extend),*) });
     }
-    let schemars = (!parts.is_empty()).then(|| quote! { #[cfg_attr(feature = "schemars", schemars(#(#parts),*))] });
+    let schemars = (!parts.is_empty())
+        .then(|| quote! { #[cfg_attr(feature = "schemars", schemars(#(#parts),*))] });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]

@@ -30,7 +30,11 @@ impl EmitCx<'_> {
                     }
                     Member::Flatten { rust, target } => {
                         let rust = ident(rust);
-                        self.needs_validation(self.def(target)).then(|| quote! { self.#rust.validate_at(at)?; }).unwrap_or_default()
+                        if self.needs_validation(self.def(target)) {
+                            quote! { self.#rust.validate_at(at)?; }
+                        } else {
+                            quote! {}
+                        }
                     }
                 });
                 let check = s.check.as_ref().map(|check| {
@@ -43,11 +47,18 @@ impl EmitCx<'_> {
                 let arms = u.variants.iter().map(|v| {
                     let rust = ident(&v.rust);
                     match &v.shape {
-                        VariantShape::Newtype(_) => quote! { Self::#rust(inner) => inner.validate_at(at)?, },
-                        VariantShape::Fields(fields) if fields.is_empty() => quote! { Self::#rust => {} },
+                        VariantShape::Newtype(_) => {
+                            quote! { Self::#rust(inner) => inner.validate_at(at)?, }
+                        }
+                        VariantShape::Fields(fields) if fields.is_empty() => {
+                            quote! { Self::#rust => {} }
+                        }
                         VariantShape::Fields(fields) => {
                             // Bind only what is checked, so that no binding goes unused.
-                            let checked: Vec<_> = fields.iter().filter(|f| self.ty_needs_validation(&f.ty)).collect();
+                            let checked: Vec<_> = fields
+                                .iter()
+                                .filter(|f| self.ty_needs_validation(&f.ty))
+                                .collect();
                             let names = checked.iter().map(|f| ident(&f.rust));
                             let checks = checked.iter().map(|field| {
                                 let rust = ident(&field.rust);
@@ -60,7 +71,10 @@ impl EmitCx<'_> {
                 let unknown = u.unknown.then(|| quote! { Self::Unknown(_) => {} });
                 quote! { match self { #(#arms)* #unknown } }
             }
-            DefKind::Newtype(limits) => string_checks(limits, &Val::place(quote! { self.0 })),
+            DefKind::Newtype(limits) => {
+                let checks = string_checks(limits, &Val::place(quote! { self.0 }));
+                quote! { let at = *at; #checks }
+            }
             DefKind::StringEnum(_) => quote! {},
         };
         quote! {
@@ -114,7 +128,11 @@ impl EmitCx<'_> {
             }
             Ty::Bool => quote! {},
             Ty::Ref(_) => quote! { #receiver.validate_at(&at)?; },
-            Ty::Array { items, min_items, max_items } => {
+            Ty::Array {
+                items,
+                min_items,
+                max_items,
+            } => {
                 let count = (min_items.is_some() || max_items.is_some()).then(|| {
                     let min = count(*min_items);
                     let max = count(*max_items);
@@ -168,23 +186,37 @@ struct Val {
 
 impl Val {
     fn place(tokens: TokenStream) -> Self {
-        Val { tokens, is_reference: false }
+        Val {
+            tokens,
+            is_reference: false,
+        }
     }
 
     fn borrowed(tokens: TokenStream) -> Self {
-        Val { tokens, is_reference: true }
+        Val {
+            tokens,
+            is_reference: true,
+        }
     }
 
     /// An expression of type `&T`.
     fn by_ref(&self) -> TokenStream {
         let tokens = &self.tokens;
-        if self.is_reference { quote! { #tokens } } else { quote! { &#tokens } }
+        if self.is_reference {
+            quote! { #tokens }
+        } else {
+            quote! { &#tokens }
+        }
     }
 
     /// An expression of type `T` (for `Copy` values).
     fn copied(&self) -> TokenStream {
         let tokens = &self.tokens;
-        if self.is_reference { quote! { *#tokens } } else { quote! { #tokens } }
+        if self.is_reference {
+            quote! { *#tokens }
+        } else {
+            quote! { #tokens }
+        }
     }
 }
 
@@ -201,7 +233,8 @@ fn option(n: Option<&serde_json::Number>) -> TokenStream {
 fn count(n: Option<u64>) -> TokenStream {
     match n {
         Some(n) => {
-            let n = proc_macro2::Literal::usize_unsuffixed(usize::try_from(n).unwrap_or(usize::MAX));
+            let n =
+                proc_macro2::Literal::usize_unsuffixed(usize::try_from(n).unwrap_or(usize::MAX));
             quote! { Some(#n) }
         }
         None => quote! { None },

@@ -199,7 +199,7 @@ impl AccessTokenResponse {
     pub fn new(access_token: impl Into<String>, expires_in: i64) -> Self {
         Self {
             access_token: access_token.into(),
-            expires_in: expires_in,
+            expires_in,
         }
     }
 }

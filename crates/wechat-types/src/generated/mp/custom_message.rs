@@ -560,7 +560,7 @@ pub struct News {
 impl News {
     /// Creates a [`News`] from its required members; optional members start absent.
     pub fn new(articles: Vec<super::NewsArticle>) -> Self {
-        Self { articles: articles }
+        Self { articles }
     }
 }
 impl crate::Validate for News {
@@ -707,7 +707,7 @@ impl MsgMenu {
     pub fn new(list: Vec<super::MsgMenuItem>) -> Self {
         Self {
             head_content: None,
-            list: list,
+            list,
             tail_content: None,
         }
     }
@@ -952,7 +952,7 @@ pub struct AiMsgContext {
 impl AiMsgContext {
     /// Creates a [`AiMsgContext`] from its required members; optional members start absent.
     pub fn new(is_ai_msg: u32) -> Self {
-        Self { is_ai_msg: is_ai_msg }
+        Self { is_ai_msg }
     }
 }
 impl crate::Validate for AiMsgContext {

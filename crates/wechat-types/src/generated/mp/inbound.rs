@@ -27,7 +27,7 @@ impl MessageHeader {
         Self {
             to_user_name: to_user_name.into(),
             from_user_name: from_user_name.into(),
-            create_time: create_time,
+            create_time,
         }
     }
 }
@@ -246,7 +246,7 @@ impl InboundText {
         Self {
             header: header.into(),
             content: content.into(),
-            msg_id: msg_id,
+            msg_id,
             msg_data_id: None,
             idx: None,
             biz_msg_menu_id: None,
@@ -324,7 +324,7 @@ impl InboundImage {
             header: header.into(),
             pic_url: None,
             media_id: media_id.into(),
-            msg_id: msg_id,
+            msg_id,
             msg_data_id: None,
             idx: None,
         }
@@ -410,7 +410,7 @@ impl InboundVoice {
             media_id: media_id.into(),
             format: None,
             media_id_16k: None,
-            msg_id: msg_id,
+            msg_id,
             recognition: None,
             msg_data_id: None,
             idx: None,
@@ -486,7 +486,7 @@ impl InboundVideo {
             header: header.into(),
             media_id: media_id.into(),
             thumb_media_id: None,
-            msg_id: msg_id,
+            msg_id,
         }
     }
     /// Sets `ThumbMediaId`.
@@ -535,7 +535,7 @@ impl InboundShortVideo {
             header: header.into(),
             media_id: media_id.into(),
             thumb_media_id: None,
-            msg_id: msg_id,
+            msg_id,
         }
     }
     /// Sets `ThumbMediaId`.
@@ -593,11 +593,11 @@ impl InboundLocation {
     ) -> Self {
         Self {
             header: header.into(),
-            location_x: location_x,
-            location_y: location_y,
+            location_x,
+            location_y,
             scale: None,
             label: None,
-            msg_id: msg_id,
+            msg_id,
         }
     }
     /// Sets `Scale`.
@@ -657,7 +657,7 @@ impl InboundLink {
             title: None,
             description: None,
             url: url.into(),
-            msg_id: msg_id,
+            msg_id,
         }
     }
     /// Sets `Title`.

@@ -61,6 +61,7 @@ impl crate::Validate for KfAccount {
         &self,
         at: &crate::FieldPath<'_>,
     ) -> Result<(), crate::ValidationError> {
+        let at = *at;
         crate::validate::check(crate::checks::kf_account(&self.0), "kf_account", &at)?;
         Ok(())
     }

@@ -25,10 +25,10 @@ impl GetMsgListRequest {
     /// Creates a [`GetMsgListRequest`] from its required members; optional members start absent.
     pub fn new(starttime: i64, endtime: i64, msgid: i64, number: u32) -> Self {
         Self {
-            starttime: starttime,
-            endtime: endtime,
-            msgid: msgid,
-            number: number,
+            starttime,
+            endtime,
+            msgid,
+            number,
         }
     }
 }
@@ -141,9 +141,9 @@ impl MsgRecord {
     pub fn new(openid: impl Into<String>, opercode: i64, time: i64) -> Self {
         Self {
             openid: openid.into(),
-            opercode: opercode,
+            opercode,
             text: None,
-            time: time,
+            time,
             worker: None,
         }
     }
