@@ -1,8 +1,8 @@
 //! `cargo xtask codegen [--check]`: `schemas/` -> `crates/wechat-types/src/generated/`.
 //!
-//! The pipeline is: read the files ([`sources`]), check them against the dialect and resolve them
-//! into the [`model`] ([`dialect`], [`errcodes`]), render Rust ([`emit`]), then write the outputs or
-//! compare them with what is checked in ([`files`]).
+//! The pipeline is: read the files (`sources`), check them against the dialect and resolve them
+//! into the [`model`] ([`dialect`], `errcodes`), render Rust (`emit`), then write the outputs or
+//! compare them with what is checked in (`files`).
 
 pub mod dialect;
 mod emit;
