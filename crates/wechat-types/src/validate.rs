@@ -246,57 +246,29 @@ pub(crate) fn string(
     Ok(())
 }
 
-pub(crate) fn int_range(
-    value: i128,
-    min: Option<i128>,
-    max: Option<i128>,
+/// Inclusive bounds of an integer (as `i128`, wide enough for every width) or a number (`f64`;
+/// NaN fails both bounds).
+pub(crate) fn range<T: PartialOrd + fmt::Display + Copy>(
+    value: T,
+    min: Option<T>,
+    max: Option<T>,
     at: &FieldPath<'_>,
 ) -> Result<(), ValidationError> {
-    if let Some(min) = min.filter(|min| value < *min) {
-        return Err(ValidationError::new(
-            at,
-            Rule::Minimum {
-                min: min.to_string(),
-                actual: value.to_string(),
-            },
-        ));
+    let below = |bound: &T| value.partial_cmp(bound).is_none_or(|o| o.is_lt());
+    let above = |bound: &T| value.partial_cmp(bound).is_none_or(|o| o.is_gt());
+    if let Some(min) = min.filter(below) {
+        let rule = Rule::Minimum {
+            min: min.to_string(),
+            actual: value.to_string(),
+        };
+        return Err(ValidationError::new(at, rule));
     }
-    if let Some(max) = max.filter(|max| value > *max) {
-        return Err(ValidationError::new(
-            at,
-            Rule::Maximum {
-                max: max.to_string(),
-                actual: value.to_string(),
-            },
-        ));
-    }
-    Ok(())
-}
-
-#[allow(dead_code)] // Used once a schema bounds a `number` (WeChat Work locations do).
-pub(crate) fn float_range(
-    value: f64,
-    min: Option<f64>,
-    max: Option<f64>,
-    at: &FieldPath<'_>,
-) -> Result<(), ValidationError> {
-    if let Some(min) = min.filter(|min| value < *min || value.is_nan()) {
-        return Err(ValidationError::new(
-            at,
-            Rule::Minimum {
-                min: min.to_string(),
-                actual: value.to_string(),
-            },
-        ));
-    }
-    if let Some(max) = max.filter(|max| value > *max) {
-        return Err(ValidationError::new(
-            at,
-            Rule::Maximum {
-                max: max.to_string(),
-                actual: value.to_string(),
-            },
-        ));
+    if let Some(max) = max.filter(above) {
+        let rule = Rule::Maximum {
+            max: max.to_string(),
+            actual: value.to_string(),
+        };
+        return Err(ValidationError::new(at, rule));
     }
     Ok(())
 }

@@ -75,16 +75,7 @@ impl Cx<'_> {
             .concat(),
         );
         let fields = self.fields(def, pointer, None)?;
-        let check = match def.get("x-rust-check") {
-            None => None,
-            Some(Json::String(name)) if super::is_snake_ident(name) => Some(name.clone()),
-            Some(_) => {
-                return self.fail(
-                    &child(pointer, "x-rust-check"),
-                    "`x-rust-check` must name a snake_case function",
-                );
-            }
-        };
+        let check = self.check_name(def, pointer)?;
 
         // Flattened members: first, or right after the property named by `x-rust-after`.
         let mut leading = Vec::new();

@@ -258,6 +258,18 @@ impl Cx<'_> {
         }
     }
 
+    /// An optional `x-rust-check`: the name of a function in `wechat_types::checks`.
+    pub(crate) fn check_name(&mut self, value: &Json, pointer: &str) -> Option<Option<String>> {
+        match value.get("x-rust-check") {
+            None => Some(None),
+            Some(Json::String(name)) if is_snake_ident(name) => Some(Some(name.clone())),
+            Some(_) => self.fail(
+                &child(pointer, "x-rust-check"),
+                "`x-rust-check` must name a snake_case function",
+            ),
+        }
+    }
+
     /// An optional boolean extension that may only be `true`.
     pub(crate) fn flag(&mut self, value: &Json, pointer: &str, key: &str) -> bool {
         match value.get(key) {

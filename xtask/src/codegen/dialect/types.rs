@@ -196,16 +196,7 @@ impl Cx<'_> {
                     return self.fail(&child(pointer, "pattern"), "`pattern` must be a string");
                 }
             },
-            check: match schema.get("x-rust-check") {
-                None => None,
-                Some(Json::String(name)) if super::is_snake_ident(name) => Some(name.clone()),
-                Some(_) => {
-                    return self.fail(
-                        &child(pointer, "x-rust-check"),
-                        "`x-rust-check` must name a snake_case function",
-                    );
-                }
-            },
+            check: self.check_name(schema, pointer)?,
         };
         if limits.pattern.is_some() && limits.check.is_none() {
             return self.fail(

@@ -3,7 +3,7 @@
 //! Every check runs under a `let at = at.key("wire_name")` so the error names the wire path;
 //! the path is only turned into a string when a check fails.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{EmitCx, ident, number};
@@ -117,14 +117,18 @@ impl EmitCx<'_> {
         match ty {
             Ty::String { limits, .. } => string_checks(limits, value),
             Ty::Integer { bounds, .. } => {
-                let min = option(bounds.minimum.as_ref());
-                let max = option(bounds.maximum.as_ref());
-                quote! { crate::validate::int_range(i128::from(#copied), #min, #max, &at)?; }
+                let min = bound(bounds.minimum.as_ref(), number);
+                let max = bound(bounds.maximum.as_ref(), number);
+                quote! { crate::validate::range(i128::from(#copied), #min, #max, &at)?; }
             }
             Ty::Number { bounds, .. } => {
-                let min = option(bounds.minimum.as_ref());
-                let max = option(bounds.maximum.as_ref());
-                quote! { crate::validate::float_range(#copied, #min, #max, &at)?; }
+                // `f64` bounds need float literals even when the schema writes `-90`.
+                let float = |n: &serde_json::Number| {
+                    Literal::f64_unsuffixed(n.as_f64().unwrap_or_default())
+                };
+                let min = bound(bounds.minimum.as_ref(), float);
+                let max = bound(bounds.maximum.as_ref(), float);
+                quote! { crate::validate::range(#copied, #min, #max, &at)?; }
             }
             Ty::Bool => quote! {},
             Ty::Ref(_) => quote! { #receiver.validate_at(&at)?; },
@@ -220,10 +224,14 @@ impl Val {
     }
 }
 
-fn option(n: Option<&serde_json::Number>) -> TokenStream {
+/// `Some(literal)` or `None`.
+fn bound(
+    n: Option<&serde_json::Number>,
+    literal: impl Fn(&serde_json::Number) -> Literal,
+) -> TokenStream {
     match n {
         Some(n) => {
-            let n = number(n);
+            let n = literal(n);
             quote! { Some(#n) }
         }
         None => quote! { None },

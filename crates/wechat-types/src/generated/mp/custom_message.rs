@@ -962,12 +962,7 @@ impl crate::Validate for AiMsgContext {
     ) -> Result<(), crate::ValidationError> {
         {
             let at = at.key("is_ai_msg");
-            crate::validate::int_range(
-                i128::from(self.is_ai_msg),
-                Some(0),
-                Some(1),
-                &at,
-            )?;
+            crate::validate::range(i128::from(self.is_ai_msg), Some(0), Some(1), &at)?;
         }
         Ok(())
     }

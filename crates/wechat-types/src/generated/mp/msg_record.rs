@@ -39,16 +39,11 @@ impl crate::Validate for GetMsgListRequest {
     ) -> Result<(), crate::ValidationError> {
         {
             let at = at.key("msgid");
-            crate::validate::int_range(i128::from(self.msgid), Some(1), None, &at)?;
+            crate::validate::range(i128::from(self.msgid), Some(1), None, &at)?;
         }
         {
             let at = at.key("number");
-            crate::validate::int_range(
-                i128::from(self.number),
-                Some(1),
-                Some(10000),
-                &at,
-            )?;
+            crate::validate::range(i128::from(self.number), Some(1), Some(10000), &at)?;
         }
         crate::validate::check(
             crate::checks::msgrecord_time_span(self),
