@@ -1,6 +1,6 @@
 //! Rust types from definitions: declarations, serde and schemars attributes, constructors.
 
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{EmitCx, doc, ident, number};
@@ -72,14 +72,24 @@ impl EmitCx<'_> {
                 }
                 Member::Field(field) => {
                     let rust = ident(&field.rust);
-                    let (param_ty, convert) = self.param(&module.name, &field.ty, &rust);
+                    let (param_ty, into) = self.param(&module.name, &field.ty);
+                    let convert = if into {
+                        quote! { #rust.into() }
+                    } else {
+                        quote! { #rust }
+                    };
                     match field.presence {
                         Presence::Required => {
                             if let Some(fixed) = self.fixed_value(&module.name, &field.ty) {
                                 inits.push(quote! { #rust: #fixed });
                             } else {
                                 params.push(quote! { #rust: #param_ty });
-                                inits.push(init(&rust, &convert));
+                                // `field` alone when stored as is (clippy: redundant_field_names).
+                                inits.push(if into {
+                                    quote! { #rust: #convert }
+                                } else {
+                                    quote! { #rust }
+                                });
                             }
                         }
                         Presence::Optional | Presence::Defaulted => {
@@ -141,15 +151,15 @@ impl EmitCx<'_> {
         }
     }
 
-    /// A constructor parameter type and the expression that stores the parameter `name`.
-    fn param(&self, module: &str, ty: &Ty, name: &Ident) -> (TokenStream, TokenStream) {
+    /// A constructor parameter type, and whether the parameter needs `.into()` to be stored.
+    fn param(&self, module: &str, ty: &Ty) -> (TokenStream, bool) {
         match ty {
-            Ty::String { .. } => (quote! { impl Into<String> }, quote! { #name.into() }),
+            Ty::String { .. } => (quote! { impl Into<String> }, true),
             Ty::Ref(target) => {
                 let path = self.path(module, target);
-                (quote! { impl Into<#path> }, quote! { #name.into() })
+                (quote! { impl Into<#path> }, true)
             }
-            other => (self.ty(module, other), quote! { #name }),
+            other => (self.ty(module, other), false),
         }
     }
 
@@ -332,15 +342,6 @@ impl EmitCx<'_> {
 }
 
 /// The `crate::lenient` deserializer of a field's type, if it needs one.
-/// `field: value`, or the shorthand `field` when the value is the parameter itself.
-fn init(field: &Ident, value: &TokenStream) -> TokenStream {
-    if *field == value.to_string() {
-        quote! { #field }
-    } else {
-        quote! { #field: #value }
-    }
-}
-
 fn lenient_fn(ty: &Ty) -> Option<&'static str> {
     match ty {
         Ty::Integer { .. } | Ty::Number { .. } => Some("number"),
