@@ -195,14 +195,7 @@ fn check_catalog(catalog: &Catalog, errors: &mut Vec<DialectError>) {
         if !seen.insert(target.clone()) {
             continue;
         }
-        let Some(def) = catalog
-            .modules
-            .iter()
-            .flat_map(|m| &m.files)
-            .filter(|f| f.path == target.file)
-            .flat_map(|f| &f.defs)
-            .find(|d| d.name == target.name)
-        else {
+        let Some(def) = catalog.def(&target) else {
             continue;
         };
         let closed = match &def.kind {

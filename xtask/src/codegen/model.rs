@@ -7,6 +7,18 @@ pub struct Catalog {
     pub modules: Vec<Module>,
 }
 
+impl Catalog {
+    /// The definition a reference points at (the dialect check guarantees it exists).
+    pub fn def(&self, target: &TypeRef) -> Option<&Def> {
+        self.modules
+            .iter()
+            .flat_map(|m| &m.files)
+            .filter(|f| f.path == target.file)
+            .flat_map(|f| &f.defs)
+            .find(|d| d.name == target.name)
+    }
+}
+
 /// One directory of `schemas/`, generated into one Rust module.
 #[derive(Debug)]
 pub struct Module {

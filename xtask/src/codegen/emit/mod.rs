@@ -102,21 +102,15 @@ type Memo = RefCell<HashMap<usize, bool>>;
 
 /// What every emitter needs to know about definitions other than the one at hand.
 pub(crate) struct EmitCx<'a> {
-    defs: HashMap<(&'a str, &'a str), &'a Def>,
+    catalog: &'a Catalog,
     eq_memo: Memo,
     validate_memo: Memo,
 }
 
 impl<'a> EmitCx<'a> {
     fn new(catalog: &'a Catalog) -> Self {
-        let mut defs = HashMap::new();
-        for file in catalog.modules.iter().flat_map(|m| &m.files) {
-            for def in &file.defs {
-                defs.insert((file.path.as_str(), def.name.as_str()), def);
-            }
-        }
         EmitCx {
-            defs,
+            catalog,
             eq_memo: RefCell::default(),
             validate_memo: RefCell::default(),
         }
@@ -124,7 +118,12 @@ impl<'a> EmitCx<'a> {
 
     /// The definition a reference points at (the dialect check guarantees it exists).
     pub(crate) fn def(&self, target: &TypeRef) -> &'a Def {
-        self.defs[&(target.file.as_str(), target.name.as_str())]
+        self.catalog.def(target).unwrap_or_else(|| {
+            panic!(
+                "dialect check let through a dangling reference to {}",
+                target.pointer()
+            )
+        })
     }
 
     /// One schema file: its types, then its endpoints.
