@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use xtask::codegen::{self, CodegenError, LIB_DIR, TESTS_DIR};
+use xtask::codegen::{self, CodegenError, GENERATED_DIRS, LIB_DIR};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -16,7 +16,7 @@ fn repo() -> PathBuf {
 /// A scratch repository holding copies of `schemas/` and the generated directories.
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for relative in ["schemas", LIB_DIR, TESTS_DIR] {
+    for relative in std::iter::once(&"schemas").chain(GENERATED_DIRS) {
         copy_dir(&repo().join(relative), &dir.path().join(relative));
     }
     dir

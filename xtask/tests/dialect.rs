@@ -337,8 +337,8 @@ fn checks_names() {
 #[test]
 fn checks_endpoints() {
     let endpoint = || {
-        json!({"description": "Send.", "method": "POST", "host": "api.weixin.qq.com", "path": "/cgi-bin/x",
-               "token": "access_token", "body": {"json": {"$ref": "#/$defs/Payload"}},
+        json!({"description": "Send.", "method": "POST", "host": "api.weixin.qq.com",
+               "platforms": ["official_account"], "path": "/cgi-bin/x", "token": "access_token", "body": {"json": {"$ref": "#/$defs/Payload"}},
                "response": {"json": {"$ref": "#/$defs/Payload"}}})
     };
     let mut doc = valid();
@@ -380,6 +380,57 @@ fn checks_endpoints() {
 }
 
 #[test]
+fn endpoints_name_the_platforms_that_call_them() {
+    let with_platforms = |host: &'static str, platforms: serde_json::Value| {
+        move |d: &mut serde_json::Value| {
+            d["x-endpoints"] = json!({"send": {"description": "Send.", "method": "POST", "host": host,
+                "platforms": platforms, "path": "/cgi-bin/x", "token": "access_token",
+                "response": {"json": {"$ref": "#/$defs/Payload"}}}});
+        }
+    };
+    let mut shared = valid();
+    with_platforms("api.weixin.qq.com", json!(["mini_program", "official_account"]))(&mut shared);
+    assert_eq!(errors(&shared), Vec::new());
+    let mut work = valid();
+    with_platforms("qyapi.weixin.qq.com", json!(["work"]))(&mut work);
+    assert_eq!(errors(&work), Vec::new());
+
+    rejects(
+        |d| {
+            d["x-endpoints"] = json!({"send": {"description": "Send.", "method": "POST", "host": "api.weixin.qq.com",
+                "path": "/cgi-bin/x", "token": "access_token", "response": {"json": {"$ref": "#/$defs/Payload"}}}});
+        },
+        "/x-endpoints/send/platforms",
+        "must list the surfaces",
+    );
+    rejects(
+        with_platforms("api.weixin.qq.com", json!(["official_account", "wechat"])),
+        "/x-endpoints/send/platforms/1",
+        "a platform is",
+    );
+    rejects(
+        with_platforms("api.weixin.qq.com", json!(["official_account", "official_account"])),
+        "/x-endpoints/send/platforms/1",
+        "listed twice",
+    );
+    rejects(
+        with_platforms("api.weixin.qq.com", json!(["official_account", "work"])),
+        "/x-endpoints/send/platforms",
+        "one surface",
+    );
+    rejects(
+        with_platforms("api.weixin.qq.com", json!(["work"])),
+        "/x-endpoints/send/platforms",
+        "qyapi.weixin.qq.com",
+    );
+    rejects(
+        with_platforms("qyapi.weixin.qq.com", json!(["official_account"])),
+        "/x-endpoints/send/platforms",
+        "qyapi.weixin.qq.com",
+    );
+}
+
+#[test]
 fn whatever_wechat_sends_must_keep_unknown_values() {
     rejects(
         |d| {
@@ -387,7 +438,7 @@ fn whatever_wechat_sends_must_keep_unknown_values() {
                 json!({"description": "Kind.", "$ref": "#/$defs/Kind"});
             d["$defs"]["Kind"] = json!({"type": "string", "description": "K.", "oneOf": [{"const": "a", "description": "A."}]});
             d["x-endpoints"] = json!({"get": {"description": "Get.", "method": "GET", "host": "api.weixin.qq.com",
-                "path": "/x", "token": "access_token", "response": {"json": {"$ref": "#/$defs/Payload"}}}});
+                "platforms": ["official_account"], "path": "/x", "token": "access_token", "response": {"json": {"$ref": "#/$defs/Payload"}}}});
         },
         "/$defs/Kind",
         "x-rust-unknown",

@@ -2,7 +2,7 @@
 //!
 //! Every request body, query, response and pushed message here is **generated** by
 //! `cargo xtask codegen` from the JSON Schemas in the repository's `schemas/` directory, the single
-//! source of truth; nothing in [`common`] or [`mp`] is written by hand. This crate does no IO and
+//! source of truth; nothing in [`common`], [`mp`] or [`work`] is written by hand. This crate does no IO and
 //! depends on `serde` and `serde_json` only, so another SDK can build on it alone.
 //!
 //! What the types guarantee:
@@ -50,6 +50,7 @@ pub mod xml;
 
 pub use endpoint::{BodySpec, EndpointSpec, Host, Method, ResponseSpec};
 pub use errcode::{ErrcodeInfo, Handling};
+pub use generated::SECRET_MEMBERS;
 pub use redact::Redacted;
 pub use validate::{FieldPath, Rule, Validate, ValidationError};
 
@@ -71,4 +72,13 @@ pub mod mp {
     //! Generated from `schemas/mp/`.
 
     pub use crate::generated::mp::*;
+}
+
+pub mod work {
+    //! WeChat Work (企业微信): the app access token of `/cgi-bin/gettoken` and the errcode
+    //! catalogue of the WeChat Work APIs.
+    //!
+    //! Generated from `schemas/work/`.
+
+    pub use crate::generated::work::*;
 }

@@ -75,3 +75,23 @@ fn only_token_endpoints_go_without_an_access_token() {
         Some("mp/kf_account.schema.json#/$defs/UploadHeadImgQuery")
     );
 }
+
+#[test]
+fn wechat_work_endpoints_are_served_by_qyapi() {
+    let gettoken = wechat_types::work::GET_ACCESS_TOKEN;
+    assert_eq!((gettoken.method, gettoken.path), (Method::Get, "/cgi-bin/gettoken"));
+    assert!(!gettoken.access_token);
+    assert!(
+        wechat_types::work::ENDPOINTS
+            .iter()
+            .all(|s| s.host == Host::Qyapi)
+    );
+}
+
+#[test]
+fn every_credential_member_is_listed_for_masking() {
+    assert_eq!(
+        wechat_types::SECRET_MEMBERS,
+        ["access_token", "corpsecret", "secret"]
+    );
+}

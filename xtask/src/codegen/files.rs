@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use super::CodegenError;
-use super::emit::{LIB_DIR, TESTS_DIR};
+use super::emit::GENERATED_DIRS;
 
 /// Generated files that differ from what the schemas produce.
 #[derive(Debug)]
@@ -91,7 +91,7 @@ pub fn write(repo: &Path, outputs: &BTreeMap<String, String>) -> Result<Vec<Stri
 /// Files under the generated directories that are not in `outputs`.
 fn orphans(repo: &Path, outputs: &BTreeMap<String, String>) -> Result<Vec<String>, CodegenError> {
     let mut found = Vec::new();
-    for dir in [LIB_DIR, TESTS_DIR] {
+    for dir in GENERATED_DIRS {
         collect_files(repo, Path::new(dir), &mut found)?;
     }
     found.retain(|path| !outputs.contains_key(path));

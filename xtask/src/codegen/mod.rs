@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 pub use dialect::DialectError;
-pub use emit::{LIB_DIR, TESTS_DIR};
+pub use emit::{CORE_ENDPOINTS_DIR, GENERATED_DIRS, LIB_DIR, TESTS_DIR};
 pub use files::{Stale, check, write};
 pub use sources::{Source, read_schemas};
 

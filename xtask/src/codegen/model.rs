@@ -305,6 +305,8 @@ pub struct Endpoint {
     pub method: Method,
     /// Host name.
     pub host: Host,
+    /// The surfaces whose clients may execute it, in declaration order.
+    pub platforms: Vec<Platform>,
     /// URL path.
     pub path: String,
     /// Whether `access_token` goes in the query.
@@ -326,6 +328,16 @@ pub enum Method {
     Post,
 }
 
+impl Method {
+    /// The method name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
 /// API hosts.
 #[derive(Debug, Clone, Copy)]
 pub enum Host {
@@ -333,6 +345,27 @@ pub enum Host {
     Api,
     /// `qyapi.weixin.qq.com` (WeChat Work).
     Qyapi,
+}
+
+impl Host {
+    /// The host name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Host::Api => "api.weixin.qq.com",
+            Host::Qyapi => "qyapi.weixin.qq.com",
+        }
+    }
+}
+
+/// WeChat surfaces (`platforms` of an endpoint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Platform {
+    /// `official_account`.
+    OfficialAccount,
+    /// `mini_program`.
+    MiniProgram,
+    /// `work`.
+    Work,
 }
 
 /// Request body kinds.

@@ -3,3 +3,7 @@
 
 pub(crate) mod common;
 pub(crate) mod mp;
+pub(crate) mod work;
+/// Wire names of every member the schemas mark `x-secret`, sorted: the credentials that
+/// must be masked wherever a URL query or a JSON body is logged.
+pub const SECRET_MEMBERS: &[&str] = &["access_token", "corpsecret", "secret"];

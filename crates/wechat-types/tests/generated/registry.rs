@@ -160,4 +160,5 @@ pub const TYPES: &[super::Entry] = &[
     entry!("mp/reply.schema.json", "TransInfo", wechat_types::mp::TransInfo),
     entry!("mp/typing.schema.json", "TypingCommand", wechat_types::mp::TypingCommand),
     entry!("mp/typing.schema.json", "TypingRequest", wechat_types::mp::TypingRequest),
+    entry!("work/token.schema.json", "GetTokenQuery", wechat_types::work::GetTokenQuery),
 ];

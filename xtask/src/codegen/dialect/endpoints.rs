@@ -2,7 +2,7 @@
 
 use super::{Cx, ShapeKind, child, is_snake_ident};
 use crate::codegen::json::Json;
-use crate::codegen::model::{Body, Endpoint, Host, Method, Response};
+use crate::codegen::model::{Body, Endpoint, Host, Method, Platform, Response};
 
 impl Cx<'_> {
     /// One `x-endpoints` entry.
@@ -21,6 +21,7 @@ impl Cx<'_> {
                 "description",
                 "method",
                 "host",
+                "platforms",
                 "path",
                 "token",
                 "query",
@@ -50,6 +51,11 @@ impl Cx<'_> {
                 );
             }
         };
+        let platforms = self.platforms(
+            endpoint.get("platforms"),
+            &child(&pointer, "platforms"),
+            host,
+        )?;
         let path = match endpoint.get("path").and_then(Json::as_str) {
             Some(path) if path.starts_with('/') && !path.contains(['?', '#']) => path.to_owned(),
             _ => {
@@ -94,12 +100,67 @@ impl Cx<'_> {
             description: description?,
             method,
             host,
+            platforms,
             path,
             access_token,
             query,
             body,
             response,
         })
+    }
+
+    /// `platforms`: one surface, or the Official Account and the Mini Program together (the
+    /// `api.weixin.qq.com` surfaces), matching the host.
+    fn platforms(
+        &mut self,
+        platforms: Option<&Json>,
+        pointer: &str,
+        host: Host,
+    ) -> Option<Vec<Platform>> {
+        let Some(Json::Array(items)) = platforms else {
+            return self.fail(pointer, "`platforms` must list the surfaces that may call the endpoint: \"official_account\", \"mini_program\", \"work\"");
+        };
+        let mut parsed = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let platform = match item.as_str() {
+                Some("official_account") => Platform::OfficialAccount,
+                Some("mini_program") => Platform::MiniProgram,
+                Some("work") => Platform::Work,
+                _ => {
+                    return self.fail(
+                        &child(pointer, &i.to_string()),
+                        "a platform is \"official_account\", \"mini_program\" or \"work\"",
+                    );
+                }
+            };
+            if parsed.contains(&platform) {
+                return self.fail(
+                    &child(pointer, &i.to_string()),
+                    "a platform is listed twice",
+                );
+            }
+            parsed.push(platform);
+        }
+        let mut sorted = parsed.clone();
+        sorted.sort();
+        let supported = matches!(
+            sorted.as_slice(),
+            [_] | [Platform::OfficialAccount, Platform::MiniProgram]
+        );
+        if !supported {
+            return self.fail(
+                pointer,
+                "`platforms` is one surface, or \"official_account\" and \"mini_program\" together",
+            );
+        }
+        let on_qyapi = sorted == [Platform::Work];
+        if on_qyapi != matches!(host, Host::Qyapi) {
+            return self.fail(
+                pointer,
+                "WeChat Work (\"work\") is served by qyapi.weixin.qq.com, the other surfaces by api.weixin.qq.com",
+            );
+        }
+        Some(parsed)
     }
 
     fn body(&mut self, body: &Json, pointer: &str) -> Option<Body> {

@@ -8,14 +8,15 @@ use crate::codegen::model::{Body, Endpoint, Host, Method, Module, Response, Type
 
 pub(super) fn endpoint(module: &Module, e: &Endpoint) -> TokenStream {
     let name = ident(&e.id.to_uppercase());
-    let (method, method_text) = match e.method {
-        Method::Get => (quote! { crate::Method::Get }, "GET"),
-        Method::Post => (quote! { crate::Method::Post }, "POST"),
+    let method = match e.method {
+        Method::Get => quote! { crate::Method::Get },
+        Method::Post => quote! { crate::Method::Post },
     };
-    let (host, host_text) = match e.host {
-        Host::Api => (quote! { crate::Host::Api }, "api.weixin.qq.com"),
-        Host::Qyapi => (quote! { crate::Host::Qyapi }, "qyapi.weixin.qq.com"),
+    let host = match e.host {
+        Host::Api => quote! { crate::Host::Api },
+        Host::Qyapi => quote! { crate::Host::Qyapi },
     };
+    let (method_text, host_text) = (e.method.as_str(), e.host.as_str());
     let mut text = format!(
         "{}\n\n`{method_text} https://{host_text}{}`\n",
         e.description, e.path

@@ -1,6 +1,7 @@
 //! Model -> Rust source. Every output is built as tokens and printed by `prettyplease`, so the
 //! text depends only on the model and the locked `prettyplease` version, never on the machine.
 
+mod core_endpoints;
 mod endpoints;
 mod errcodes;
 mod open_union;
@@ -20,6 +21,10 @@ use super::model::{Catalog, Def, DefKind, File, Member, Module, Ty, TypeRef, Var
 pub const LIB_DIR: &str = "crates/wechat-types/src/generated";
 /// Directory of the generated test support, relative to the repository root.
 pub const TESTS_DIR: &str = "crates/wechat-types/tests/generated";
+/// Directory of the generated endpoint values of `wechat-core`, relative to the repository root.
+pub const CORE_ENDPOINTS_DIR: &str = "crates/wechat-core/src/endpoints";
+/// Every directory the generator owns completely.
+pub const GENERATED_DIRS: &[&str] = &[LIB_DIR, TESTS_DIR, CORE_ENDPOINTS_DIR];
 
 /// Renders every generated file: path relative to the repository root -> contents.
 pub fn emit(catalog: &Catalog) -> Result<BTreeMap<String, String>, String> {
@@ -30,9 +35,22 @@ pub fn emit(catalog: &Catalog) -> Result<BTreeMap<String, String>, String> {
         let name = ident(&m.name);
         quote! { pub(crate) mod #name; }
     });
+    let secrets = secret_members(catalog);
     out.insert(
         format!("{LIB_DIR}/mod.rs"),
-        render("every schema module", quote! { #(#module_decls)* })?,
+        render(
+            "every schema module",
+            quote! {
+                #(#module_decls)*
+                #[doc = " Wire names of every member the schemas mark `x-secret`, sorted: the credentials that"]
+                #[doc = " must be masked wherever a URL query or a JSON body is logged."]
+                pub const SECRET_MEMBERS: &[&str] = &[#(#secrets),*];
+            },
+        )?,
+    );
+    out.insert(
+        format!("{CORE_ENDPOINTS_DIR}/mod.rs"),
+        render("every schema module", core_endpoints::modules(catalog))?,
     );
 
     for module in &catalog.modules {
@@ -45,6 +63,12 @@ pub fn emit(catalog: &Catalog) -> Result<BTreeMap<String, String>, String> {
             out.insert(
                 format!("{LIB_DIR}/{}/{}.rs", module.name, file.stem),
                 render(&format!("schemas/{}", file.path), tokens)?,
+            );
+        }
+        if let Some(tokens) = core_endpoints::module(module) {
+            out.insert(
+                format!("{CORE_ENDPOINTS_DIR}/{}.rs", module.name),
+                render(&format!("schemas/{}/", module.name), tokens)?,
             );
         }
         if let Some(catalogue) = &module.errcodes {
@@ -62,6 +86,40 @@ pub fn emit(catalog: &Catalog) -> Result<BTreeMap<String, String>, String> {
         render("every schema file", registry::registry(catalog))?,
     );
     Ok(out)
+}
+
+/// The wire names of every `x-secret` member, sorted and unique.
+fn secret_members(catalog: &Catalog) -> Vec<String> {
+    let mut names: Vec<String> = catalog
+        .modules
+        .iter()
+        .flat_map(|m| &m.files)
+        .flat_map(|f| &f.defs)
+        .flat_map(|def| match &def.kind {
+            DefKind::Struct(s) => s
+                .members
+                .iter()
+                .filter_map(|member| match member {
+                    Member::Field(field) => Some(field),
+                    Member::Flatten { .. } => None,
+                })
+                .collect::<Vec<_>>(),
+            DefKind::Union(u) => u
+                .variants
+                .iter()
+                .flat_map(|v| match &v.shape {
+                    VariantShape::Fields(fields) => fields.iter().collect(),
+                    VariantShape::Newtype(_) => Vec::new(),
+                })
+                .collect(),
+            DefKind::StringEnum(_) | DefKind::Newtype(_) => Vec::new(),
+        })
+        .filter(|field| field.secret)
+        .map(|field| field.wire.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The `mod.rs` of one schema module: file modules, flat re-exports, the endpoint list.

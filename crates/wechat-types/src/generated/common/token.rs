@@ -182,7 +182,7 @@ impl crate::Validate for StableTokenRequest {
         Ok(())
     }
 }
-/// Success reply of both token endpoints (it carries no `errcode`).
+/// Success reply of the token endpoints: the Official Account's and Mini Program's carry no `errcode`, WeChat Work's `/cgi-bin/gettoken` adds `errcode` 0 and `errmsg` `ok` (work reference §1).
 #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]

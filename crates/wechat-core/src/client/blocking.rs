@@ -1,0 +1,196 @@
+//! [`BlockingClient`]: executes endpoints on the calling thread.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::{Attempts, BlockingClientBuilder, Core, Step};
+use crate::backend::BlockingHttpBackend;
+use crate::endpoint::Endpoint;
+use crate::error::Error;
+use crate::platform::{MiniProgram, OfficialAccount, Platform, Work};
+use crate::secret::Secret;
+use crate::token::{AccessToken, BlockingTokenStore, TokenKey};
+use crate::trace;
+
+/// A blocking client of one WeChat app: the twin of [`Client`](crate::Client), executing the
+/// same endpoint values with the same token handling and retry rules.
+///
+/// ```no_run
+/// use wechat_core::BlockingClient;
+/// use wechat_core::endpoints::mp::SendCustomMessage;
+/// use wechat_types::mp::{CustomMessage, Text};
+///
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = BlockingClient::official_account("APPID", "APPSECRET").build()?;
+/// client.execute(&SendCustomMessage::new(CustomMessage::new("OPENID", Text::new("Hello"))))?;
+/// # Ok(())
+/// # }
+/// ```
+pub struct BlockingClient<P: Platform> {
+    inner: Arc<Inner>,
+    platform: PhantomData<fn() -> P>,
+}
+
+struct Inner {
+    core: Core,
+    backend: Arc<dyn BlockingHttpBackend>,
+    store: Arc<dyn BlockingTokenStore>,
+}
+
+impl BlockingClient<OfficialAccount> {
+    /// Starts building a client of the Official Account `appid`.
+    pub fn official_account(
+        appid: impl Into<String>,
+        secret: impl Into<Secret>,
+    ) -> BlockingClientBuilder<OfficialAccount> {
+        BlockingClientBuilder::new(appid.into(), secret.into())
+    }
+}
+
+impl BlockingClient<MiniProgram> {
+    /// Starts building a client of the Mini Program `appid`.
+    pub fn mini_program(
+        appid: impl Into<String>,
+        secret: impl Into<Secret>,
+    ) -> BlockingClientBuilder<MiniProgram> {
+        BlockingClientBuilder::new(appid.into(), secret.into())
+    }
+}
+
+impl BlockingClient<Work> {
+    /// Starts building a client of the WeChat Work corp `corpid`.
+    pub fn work(
+        corpid: impl Into<String>,
+        secret: impl Into<Secret>,
+    ) -> BlockingClientBuilder<Work> {
+        BlockingClientBuilder::new(corpid.into(), secret.into())
+    }
+}
+
+impl<P: Platform> BlockingClient<P> {
+    pub(crate) fn from_parts(
+        core: Core,
+        backend: Arc<dyn BlockingHttpBackend>,
+        store: Arc<dyn BlockingTokenStore>,
+    ) -> Self {
+        BlockingClient {
+            inner: Arc::new(Inner {
+                core,
+                backend,
+                store,
+            }),
+            platform: PhantomData,
+        }
+    }
+
+    /// Executes `endpoint`: checks it, sends it with a valid access_token, reads the answer.
+    pub fn execute<E: Endpoint<P>>(&self, endpoint: &E) -> Result<E::Output, Error> {
+        let core = &self.inner.core;
+        let request = endpoint.request()?;
+        let span = trace::call_span(core.platform(), &request);
+        let started = Instant::now();
+        let mut attempts = Attempts::default();
+        let outcome = span.in_scope(|| {
+            let mut failed: Option<AccessToken> = None;
+            loop {
+                let token = if request.needs_access_token() {
+                    match self.token(failed.as_ref()) {
+                        Ok(token) => Some(token),
+                        Err(error) => match core.retry_step(&error, &mut attempts) {
+                            Step::Retry(delay) => {
+                                std::thread::sleep(delay);
+                                continue;
+                            }
+                            _ => return core.conclude(Err(error), None),
+                        },
+                    }
+                } else {
+                    None
+                };
+                attempts.sent += 1;
+                let http = core.http_request(&request, token.as_ref());
+                let outcome = match self.inner.backend.send(http) {
+                    Ok(response) => {
+                        trace::status(&span, response.status());
+                        endpoint.parse(core.reply(response, &request))
+                    }
+                    Err(error) => Err(error.at(request.path_cow()).into()),
+                };
+                match core.next_step(&outcome, token.is_some(), &mut attempts) {
+                    Step::Done => return core.conclude(outcome, token.as_ref()),
+                    Step::RefreshToken => failed = token,
+                    Step::Retry(delay) => std::thread::sleep(delay),
+                }
+            }
+        });
+        trace::finish(&span, &outcome, attempts.sent, started);
+        outcome
+    }
+
+    /// A valid access_token, from the store or freshly obtained. Its value prints as
+    /// `<redacted>`.
+    pub fn access_token(&self) -> Result<AccessToken, Error> {
+        let outcome = self.token(None);
+        self.inner.core.conclude(outcome, None)
+    }
+
+    /// The key this client's token is stored under.
+    pub fn token_key(&self) -> &TokenKey {
+        self.inner.core.tokens().key()
+    }
+
+    /// A usable token; `failed` is one WeChat just called stale (see `token::refresh`).
+    fn token(&self, failed: Option<&AccessToken>) -> Result<AccessToken, Error> {
+        let state = self.inner.core.tokens();
+        let store = &self.inner.store;
+        if let Some(token) = state.usable(store.get(state.key())?, failed) {
+            return Ok(token);
+        }
+        let mark = state.mark();
+        let _lock = store.lock(state.key())?;
+        if let Some(token) = state.usable(store.get(state.key())?, failed) {
+            return Ok(token);
+        }
+        if let Some(error) = state.failure_since(mark) {
+            return Err(error);
+        }
+        if let Some(failed) = failed {
+            store.remove_if(state.key(), failed)?;
+        }
+        let outcome = self.fetch_token();
+        state.record(&outcome);
+        let token = outcome?;
+        store.put(state.key(), token.clone())?;
+        trace::token_refreshed(state.key());
+        Ok(token)
+    }
+
+    /// One request to the token endpoint.
+    fn fetch_token(&self) -> Result<AccessToken, Error> {
+        let core = &self.inner.core;
+        let state = core.tokens();
+        let request = state.request();
+        match self.inner.backend.send(core.http_request(request, None)) {
+            Ok(response) => state.parse(core.reply(response, request)),
+            Err(error) => Err(error.at(request.path_cow()).into()),
+        }
+    }
+}
+
+impl<P: Platform> Clone for BlockingClient<P> {
+    fn clone(&self) -> Self {
+        BlockingClient {
+            inner: Arc::clone(&self.inner),
+            platform: PhantomData,
+        }
+    }
+}
+
+/// Shows the platform, app id, base URL and token key; never a credential.
+impl<P: Platform> fmt::Debug for BlockingClient<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.core.fmt(f)
+    }
+}
