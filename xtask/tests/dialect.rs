@@ -389,7 +389,10 @@ fn endpoints_name_the_platforms_that_call_them() {
         }
     };
     let mut shared = valid();
-    with_platforms("api.weixin.qq.com", json!(["mini_program", "official_account"]))(&mut shared);
+    with_platforms(
+        "api.weixin.qq.com",
+        json!(["mini_program", "official_account"]),
+    )(&mut shared);
     assert_eq!(errors(&shared), Vec::new());
     let mut work = valid();
     with_platforms("qyapi.weixin.qq.com", json!(["work"]))(&mut work);
@@ -409,7 +412,10 @@ fn endpoints_name_the_platforms_that_call_them() {
         "a platform is",
     );
     rejects(
-        with_platforms("api.weixin.qq.com", json!(["official_account", "official_account"])),
+        with_platforms(
+            "api.weixin.qq.com",
+            json!(["official_account", "official_account"]),
+        ),
         "/x-endpoints/send/platforms/1",
         "listed twice",
     );

@@ -247,7 +247,7 @@ mod tests {
 
     #[test]
     fn the_boundary_never_occurs_in_the_file() {
-        let data = format!("x--wechat-sdk-form-boundary-7MA4YWxkTrZu0gW\r\n");
+        let data = "x--wechat-sdk-form-boundary-7MA4YWxkTrZu0gW\r\n".to_owned();
         let (content_type, _) = multipart::encode("media", &Upload::new("f", "text/plain", data));
         assert!(content_type.ends_with("7MA4YWxkTrZu0gWx"), "{content_type}");
     }

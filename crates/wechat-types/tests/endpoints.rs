@@ -79,7 +79,10 @@ fn only_token_endpoints_go_without_an_access_token() {
 #[test]
 fn wechat_work_endpoints_are_served_by_qyapi() {
     let gettoken = wechat_types::work::GET_ACCESS_TOKEN;
-    assert_eq!((gettoken.method, gettoken.path), (Method::Get, "/cgi-bin/gettoken"));
+    assert_eq!(
+        (gettoken.method, gettoken.path),
+        (Method::Get, "/cgi-bin/gettoken")
+    );
     assert!(!gettoken.access_token);
     assert!(
         wechat_types::work::ENDPOINTS

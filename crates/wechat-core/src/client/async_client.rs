@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use tracing::Instrument;
 
-use super::{Attempts, ClientBuilder, Core, Step};
+use super::{Attempts, ClientBuilder, Core, flow};
 use crate::backend::HttpBackend;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
@@ -92,43 +92,12 @@ impl<P: Platform> Client<P> {
 
     /// Executes `endpoint`: checks it, sends it with a valid access_token, reads the answer.
     pub async fn execute<E: Endpoint<P>>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        let core = &self.inner.core;
         let request = endpoint.request()?;
-        let span = trace::call_span(core.platform(), &request);
+        let span = trace::call_span(self.inner.core.platform(), &request);
         let started = Instant::now();
         let mut attempts = Attempts::default();
         let outcome = async {
-            let mut failed: Option<AccessToken> = None;
-            loop {
-                let token = if request.needs_access_token() {
-                    match self.token(failed.as_ref()).await {
-                        Ok(token) => Some(token),
-                        Err(error) => match core.retry_step(&error, &mut attempts) {
-                            Step::Retry(delay) => {
-                                futures_timer::Delay::new(delay).await;
-                                continue;
-                            }
-                            _ => return core.conclude(Err(error), None),
-                        },
-                    }
-                } else {
-                    None
-                };
-                attempts.sent += 1;
-                let http = core.http_request(&request, token.as_ref());
-                let outcome = match self.inner.backend.send(http).await {
-                    Ok(response) => {
-                        trace::status(&span, response.status());
-                        endpoint.parse(core.reply(response, &request))
-                    }
-                    Err(error) => Err(error.at(request.path_cow()).into()),
-                };
-                match core.next_step(&outcome, token.is_some(), &mut attempts) {
-                    Step::Done => return core.conclude(outcome, token.as_ref()),
-                    Step::RefreshToken => failed = token,
-                    Step::Retry(delay) => futures_timer::Delay::new(delay).await,
-                }
-            }
+            flow::call_loop!(self, endpoint, request, span, attempts, futures_timer::Delay::new, [.await])
         }
         .instrument(span.clone())
         .await;
@@ -148,46 +117,9 @@ impl<P: Platform> Client<P> {
         self.inner.core.tokens().key()
     }
 
-    /// A usable token; `failed` is one WeChat just called stale (see `token::refresh`).
+    /// A usable token; `failed` is one WeChat just called stale.
     async fn token(&self, failed: Option<&AccessToken>) -> Result<AccessToken, Error> {
-        let state = self.inner.core.tokens();
-        let store = &self.inner.store;
-        if let Some(token) = state.usable(store.get(state.key()).await?, failed) {
-            return Ok(token);
-        }
-        let mark = state.mark();
-        let _lock = store.lock(state.key()).await?;
-        if let Some(token) = state.usable(store.get(state.key()).await?, failed) {
-            return Ok(token);
-        }
-        if let Some(error) = state.failure_since(mark) {
-            return Err(error);
-        }
-        if let Some(failed) = failed {
-            store.remove_if(state.key(), failed).await?;
-        }
-        let outcome = self.fetch_token().await;
-        state.record(&outcome);
-        let token = outcome?;
-        store.put(state.key(), token.clone()).await?;
-        trace::token_refreshed(state.key());
-        Ok(token)
-    }
-
-    /// One request to the token endpoint.
-    async fn fetch_token(&self) -> Result<AccessToken, Error> {
-        let core = &self.inner.core;
-        let state = core.tokens();
-        let request = state.request();
-        match self
-            .inner
-            .backend
-            .send(core.http_request(request, None))
-            .await
-        {
-            Ok(response) => state.parse(core.reply(response, request)),
-            Err(error) => Err(error.at(request.path_cow()).into()),
-        }
+        flow::obtain_token!(self, failed, [.await])
     }
 }
 

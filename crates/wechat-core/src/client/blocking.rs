@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{Attempts, BlockingClientBuilder, Core, Step};
+use super::{Attempts, BlockingClientBuilder, Core, flow};
 use crate::backend::BlockingHttpBackend;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
@@ -87,43 +87,20 @@ impl<P: Platform> BlockingClient<P> {
 
     /// Executes `endpoint`: checks it, sends it with a valid access_token, reads the answer.
     pub fn execute<E: Endpoint<P>>(&self, endpoint: &E) -> Result<E::Output, Error> {
-        let core = &self.inner.core;
         let request = endpoint.request()?;
-        let span = trace::call_span(core.platform(), &request);
+        let span = trace::call_span(self.inner.core.platform(), &request);
         let started = Instant::now();
         let mut attempts = Attempts::default();
         let outcome = span.in_scope(|| {
-            let mut failed: Option<AccessToken> = None;
-            loop {
-                let token = if request.needs_access_token() {
-                    match self.token(failed.as_ref()) {
-                        Ok(token) => Some(token),
-                        Err(error) => match core.retry_step(&error, &mut attempts) {
-                            Step::Retry(delay) => {
-                                std::thread::sleep(delay);
-                                continue;
-                            }
-                            _ => return core.conclude(Err(error), None),
-                        },
-                    }
-                } else {
-                    None
-                };
-                attempts.sent += 1;
-                let http = core.http_request(&request, token.as_ref());
-                let outcome = match self.inner.backend.send(http) {
-                    Ok(response) => {
-                        trace::status(&span, response.status());
-                        endpoint.parse(core.reply(response, &request))
-                    }
-                    Err(error) => Err(error.at(request.path_cow()).into()),
-                };
-                match core.next_step(&outcome, token.is_some(), &mut attempts) {
-                    Step::Done => return core.conclude(outcome, token.as_ref()),
-                    Step::RefreshToken => failed = token,
-                    Step::Retry(delay) => std::thread::sleep(delay),
-                }
-            }
+            flow::call_loop!(
+                self,
+                endpoint,
+                request,
+                span,
+                attempts,
+                std::thread::sleep,
+                []
+            )
         });
         trace::finish(&span, &outcome, attempts.sent, started);
         outcome
@@ -141,41 +118,9 @@ impl<P: Platform> BlockingClient<P> {
         self.inner.core.tokens().key()
     }
 
-    /// A usable token; `failed` is one WeChat just called stale (see `token::refresh`).
+    /// A usable token; `failed` is one WeChat just called stale.
     fn token(&self, failed: Option<&AccessToken>) -> Result<AccessToken, Error> {
-        let state = self.inner.core.tokens();
-        let store = &self.inner.store;
-        if let Some(token) = state.usable(store.get(state.key())?, failed) {
-            return Ok(token);
-        }
-        let mark = state.mark();
-        let _lock = store.lock(state.key())?;
-        if let Some(token) = state.usable(store.get(state.key())?, failed) {
-            return Ok(token);
-        }
-        if let Some(error) = state.failure_since(mark) {
-            return Err(error);
-        }
-        if let Some(failed) = failed {
-            store.remove_if(state.key(), failed)?;
-        }
-        let outcome = self.fetch_token();
-        state.record(&outcome);
-        let token = outcome?;
-        store.put(state.key(), token.clone())?;
-        trace::token_refreshed(state.key());
-        Ok(token)
-    }
-
-    /// One request to the token endpoint.
-    fn fetch_token(&self) -> Result<AccessToken, Error> {
-        let core = &self.inner.core;
-        let state = core.tokens();
-        let request = state.request();
-        match self.inner.backend.send(core.http_request(request, None)) {
-            Ok(response) => state.parse(core.reply(response, request)),
-            Err(error) => Err(error.at(request.path_cow()).into()),
-        }
+        flow::obtain_token!(self, failed, [])
     }
 }
 

@@ -144,7 +144,6 @@ macro_rules! shared_settings {
     () => {
         /// Sends every request to `base_url` (`http://127.0.0.1:8080`, or a proxy such as
         /// `https://proxy.example.com/wechat`) instead of WeChat's own host.
-        #[must_use]
         pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
             self.settings.base_url = Some(base_url.into());
             self
@@ -152,21 +151,18 @@ macro_rules! shared_settings {
 
         /// Refreshes the token this long before it expires (default 5 minutes; never more than
         /// half the token's lifetime).
-        #[must_use]
         pub fn refresh_margin(mut self, margin: Duration) -> Self {
             self.settings.refresh_margin = margin;
             self
         }
 
         /// When failed calls are sent again (default: never; see [`RetryPolicy`]).
-        #[must_use]
         pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
             self.settings.retry = policy;
             self
         }
 
         /// The clock token freshness is judged by (default: the system clock).
-        #[must_use]
         pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
             self.settings.clock = clock;
             self

@@ -10,6 +10,7 @@
 mod async_client;
 mod blocking;
 mod builder;
+mod flow;
 
 use std::time::Duration;
 
