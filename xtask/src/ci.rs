@@ -38,10 +38,54 @@ const STEPS: &[Step] = &[
         args: &["test", "--workspace", "--all-features"],
         env: &[],
     },
-    // Features are additive: the crate and its tests also build and pass with none of them.
+    // Features are additive: the crates and their tests also build and pass with fewer.
     Step {
         name: "tests (wechat-types, no features)",
         args: &["test", "-p", "wechat-types", "--no-default-features"],
+        env: &[],
+    },
+    // wechat-core's backends: none (a backend passed in), blocking only, async only. Doctests
+    // and examples already ran with all features above; these rebuild only wechat-core.
+    Step {
+        name: "tests (wechat-core, no backend)",
+        args: &[
+            "test",
+            "-p",
+            "wechat-core",
+            "--no-default-features",
+            "--features",
+            "test-util",
+            "--lib",
+            "--tests",
+        ],
+        env: &[],
+    },
+    Step {
+        name: "tests (wechat-core, blocking backend only)",
+        args: &[
+            "test",
+            "-p",
+            "wechat-core",
+            "--no-default-features",
+            "--features",
+            "ureq,test-util",
+            "--lib",
+            "--tests",
+        ],
+        env: &[],
+    },
+    Step {
+        name: "tests (wechat-core, async backend only)",
+        args: &[
+            "test",
+            "-p",
+            "wechat-core",
+            "--no-default-features",
+            "--features",
+            "reqwest,test-util",
+            "--lib",
+            "--tests",
+        ],
         env: &[],
     },
     Step {
@@ -54,6 +98,10 @@ const STEPS: &[Step] = &[
 /// Crates `wechat-types` may depend on directly without features (serde only, per DESIGN.md).
 const TYPES_DIRECT_DEPENDENCIES: &[&str] = &["serde", "serde_json"];
 
+/// Crates `wechat-core` must not pull in, even indirectly, without features: no HTTP library,
+/// no TLS, no async runtime, so that another SDK can plug in its own stack.
+const CORE_FORBIDDEN_WITHOUT_FEATURES: &[&str] = &["reqwest", "ureq", "hyper", "rustls", "tokio"];
+
 /// Runs every step; `Err` carries the name of the failed step.
 pub fn run(repo: &Path) -> Result<(), String> {
     let started = Instant::now();
@@ -64,6 +112,9 @@ pub fn run(repo: &Path) -> Result<(), String> {
     })?;
     step("wechat-types dependency policy", || {
         types_dependency_policy(repo)
+    })?;
+    step("wechat-core dependency policy", || {
+        core_dependency_policy(repo)
     })?;
     for s in STEPS {
         step(s.name, || cargo(repo, s.args, s.env))?;
@@ -98,27 +149,7 @@ fn cargo(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String>
 /// `wechat-types` without features depends on serde and serde_json only: no HTTP client, no
 /// runtime, no schemars, no XML parser. Another SDK author must be able to depend on it alone.
 fn types_dependency_policy(repo: &Path) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args([
-            "tree",
-            "-p",
-            "wechat-types",
-            "-e",
-            "normal",
-            "--depth",
-            "1",
-            "--prefix",
-            "none",
-            "--no-default-features",
-        ])
-        .current_dir(repo)
-        .output()
-        .map_err(|e| format!("could not run cargo tree: {e}"))?;
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-    }
-    let tree = String::from_utf8_lossy(&output.stdout);
+    let tree = dependency_tree(repo, "wechat-types", &["--depth", "1"])?;
     let direct: Vec<&str> = tree
         .lines()
         .skip(1)
@@ -135,5 +166,47 @@ fn types_dependency_policy(repo: &Path) -> Result<(), String> {
         Err(format!(
             "wechat-types depends on {unexpected:?} without features; allowed: {TYPES_DIRECT_DEPENDENCIES:?}\n{tree}"
         ))
+    }
+}
+
+/// `wechat-core` without features reaches no HTTP library, TLS stack or runtime.
+fn core_dependency_policy(repo: &Path) -> Result<(), String> {
+    let tree = dependency_tree(repo, "wechat-core", &[])?;
+    let found: Vec<&str> = tree
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| CORE_FORBIDDEN_WITHOUT_FEATURES.contains(name))
+        .collect();
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "wechat-core depends on {found:?} without features; none of {CORE_FORBIDDEN_WITHOUT_FEATURES:?} may be reached\n{tree}"
+        ))
+    }
+}
+
+/// `cargo tree` of `package`'s normal dependencies without features, one crate per line.
+fn dependency_tree(repo: &Path, package: &str, extra: &[&str]) -> Result<String, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args([
+            "tree",
+            "-p",
+            package,
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--no-default-features",
+        ])
+        .args(extra)
+        .current_dir(repo)
+        .output()
+        .map_err(|e| format!("could not run cargo tree: {e}"))?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
     }
 }

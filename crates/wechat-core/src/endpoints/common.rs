@@ -5,17 +5,17 @@
 //!
 //! | endpoint | call | request | answer |
 //! |---|---|---|---|
-//! | [`UploadTempMedia`] | `POST /cgi-bin/media/upload` | query [`MediaUploadQuery`](wechat_types::common::MediaUploadQuery), file in form field `media` | [`MediaUploadResponse`](wechat_types::common::MediaUploadResponse) |
-//! | [`GetTempMedia`] | `GET /cgi-bin/media/get` | query [`MediaGetQuery`](wechat_types::common::MediaGetQuery) | [`Media`](crate::Media) |
-//! | [`GetAccessToken`] | `GET /cgi-bin/token` | query [`TokenQuery`](wechat_types::common::TokenQuery) | [`AccessTokenResponse`](wechat_types::common::AccessTokenResponse) |
-//! | [`GetStableAccessToken`] | `POST /cgi-bin/stable_token` | JSON [`StableTokenRequest`](wechat_types::common::StableTokenRequest) | [`AccessTokenResponse`](wechat_types::common::AccessTokenResponse) |
+//! | [`UploadTempMedia`](crate::endpoints::common::UploadTempMedia) | `POST /cgi-bin/media/upload` | query [`MediaUploadQuery`](wechat_types::common::MediaUploadQuery), file in form field `media` | [`MediaUploadResponse`](wechat_types::common::MediaUploadResponse) |
+//! | [`GetTempMedia`](crate::endpoints::common::GetTempMedia) | `GET /cgi-bin/media/get` | query [`MediaGetQuery`](wechat_types::common::MediaGetQuery) | [`Media`](crate::Media) |
+//! | [`GetAccessToken`](crate::endpoints::common::GetAccessToken) | `GET /cgi-bin/token` | query [`TokenQuery`](wechat_types::common::TokenQuery) | [`AccessTokenResponse`](wechat_types::common::AccessTokenResponse) |
+//! | [`GetStableAccessToken`](crate::endpoints::common::GetStableAccessToken) | `POST /cgi-bin/stable_token` | JSON [`StableTokenRequest`](wechat_types::common::StableTokenRequest) | [`AccessTokenResponse`](wechat_types::common::AccessTokenResponse) |
 /// Upload a temporary media file (multipart field `media`); the returned media_id expires after 3 days (reference §7.1, §9.3).
 ///
 /// `POST https://api.weixin.qq.com/cgi-bin/media/upload`
 ///
 /// - request: query [`MediaUploadQuery`](wechat_types::common::MediaUploadQuery), file in form field `media`
 /// - answer: [`MediaUploadResponse`](wechat_types::common::MediaUploadResponse)
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient), [`Client<MiniProgram>`](crate::Client) / [`BlockingClient<MiniProgram>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount) or the [Mini Program](crate::MiniProgram)
 #[derive(Debug, Clone)]
 pub struct UploadTempMedia {
     /// The query parameters (besides `access_token`).
@@ -49,7 +49,7 @@ impl<P: crate::AppPlatform> crate::Endpoint<P> for UploadTempMedia {
 ///
 /// - request: query [`MediaGetQuery`](wechat_types::common::MediaGetQuery)
 /// - answer: [`Media`](crate::Media)
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient), [`Client<MiniProgram>`](crate::Client) / [`BlockingClient<MiniProgram>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount) or the [Mini Program](crate::MiniProgram)
 #[derive(Debug, Clone)]
 pub struct GetTempMedia {
     /// The query parameters (besides `access_token`).
@@ -77,7 +77,7 @@ impl<P: crate::AppPlatform> crate::Endpoint<P> for GetTempMedia {
 ///
 /// - request: query [`TokenQuery`](wechat_types::common::TokenQuery)
 /// - answer: [`AccessTokenResponse`](wechat_types::common::AccessTokenResponse)
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient), [`Client<MiniProgram>`](crate::Client) / [`BlockingClient<MiniProgram>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount) or the [Mini Program](crate::MiniProgram)
 /// - sent without an access_token
 #[derive(Debug, Clone)]
 pub struct GetAccessToken {
@@ -106,7 +106,7 @@ impl<P: crate::AppPlatform> crate::Endpoint<P> for GetAccessToken {
 ///
 /// - request: JSON [`StableTokenRequest`](wechat_types::common::StableTokenRequest)
 /// - answer: [`AccessTokenResponse`](wechat_types::common::AccessTokenResponse)
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient), [`Client<MiniProgram>`](crate::Client) / [`BlockingClient<MiniProgram>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount) or the [Mini Program](crate::MiniProgram)
 /// - sent without an access_token
 #[derive(Debug, Clone)]
 pub struct GetStableAccessToken {

@@ -5,28 +5,28 @@
 //!
 //! | endpoint | call | request | answer |
 //! |---|---|---|---|
-//! | [`SendCustomMessage`] | `POST /cgi-bin/message/custom/send` | JSON [`CustomMessage`](wechat_types::mp::CustomMessage) | `()` |
-//! | [`AddKfAccount`] | `POST /customservice/kfaccount/add` | JSON [`KfAccountProfile`](wechat_types::mp::KfAccountProfile) | `()` |
-//! | [`UpdateKfAccount`] | `POST /customservice/kfaccount/update` | JSON [`KfAccountProfile`](wechat_types::mp::KfAccountProfile) | `()` |
-//! | [`DeleteKfAccount`] | `POST /customservice/kfaccount/del` | JSON [`DeleteKfAccountRequest`](wechat_types::mp::DeleteKfAccountRequest) | `()` |
-//! | [`UploadKfHeadImg`] | `POST /customservice/kfaccount/uploadheadimg` | query [`UploadHeadImgQuery`](wechat_types::mp::UploadHeadImgQuery), file in form field `media` | `()` |
-//! | [`GetKfList`] | `GET /cgi-bin/customservice/getkflist` | query [`KfListQuery`](wechat_types::mp::KfListQuery) | [`KfListResponse`](wechat_types::mp::KfListResponse) |
-//! | [`GetOnlineKfList`] | `GET /cgi-bin/customservice/getonlinekflist` | query [`KfListQuery`](wechat_types::mp::KfListQuery) | [`OnlineKfListResponse`](wechat_types::mp::OnlineKfListResponse) |
-//! | [`InviteKfWorker`] | `POST /customservice/kfaccount/inviteworker` | JSON [`InviteWorkerRequest`](wechat_types::mp::InviteWorkerRequest) | `()` |
-//! | [`CreateKfSession`] | `POST /customservice/kfsession/create` | JSON [`KfSessionRequest`](wechat_types::mp::KfSessionRequest) | `()` |
-//! | [`CloseKfSession`] | `POST /customservice/kfsession/close` | JSON [`KfSessionRequest`](wechat_types::mp::KfSessionRequest) | `()` |
-//! | [`GetKfSession`] | `GET /customservice/kfsession/getsession` | query [`GetSessionQuery`](wechat_types::mp::GetSessionQuery) | [`GetSessionResponse`](wechat_types::mp::GetSessionResponse) |
-//! | [`GetKfSessionList`] | `GET /customservice/kfsession/getsessionlist` | query [`GetSessionListQuery`](wechat_types::mp::GetSessionListQuery) | [`SessionListResponse`](wechat_types::mp::SessionListResponse) |
-//! | [`GetWaitCase`] | `GET /customservice/kfsession/getwaitcase` | nothing | [`WaitCaseResponse`](wechat_types::mp::WaitCaseResponse) |
-//! | [`GetMsgList`] | `POST /customservice/msgrecord/getmsglist` | JSON [`GetMsgListRequest`](wechat_types::mp::GetMsgListRequest) | [`GetMsgListResponse`](wechat_types::mp::GetMsgListResponse) |
-//! | [`SetTyping`] | `POST /cgi-bin/message/custom/typing` | JSON [`TypingRequest`](wechat_types::mp::TypingRequest) | `()` |
+//! | [`SendCustomMessage`](crate::endpoints::mp::SendCustomMessage) | `POST /cgi-bin/message/custom/send` | JSON [`CustomMessage`](wechat_types::mp::CustomMessage) | `()` |
+//! | [`AddKfAccount`](crate::endpoints::mp::AddKfAccount) | `POST /customservice/kfaccount/add` | JSON [`KfAccountProfile`](wechat_types::mp::KfAccountProfile) | `()` |
+//! | [`UpdateKfAccount`](crate::endpoints::mp::UpdateKfAccount) | `POST /customservice/kfaccount/update` | JSON [`KfAccountProfile`](wechat_types::mp::KfAccountProfile) | `()` |
+//! | [`DeleteKfAccount`](crate::endpoints::mp::DeleteKfAccount) | `POST /customservice/kfaccount/del` | JSON [`DeleteKfAccountRequest`](wechat_types::mp::DeleteKfAccountRequest) | `()` |
+//! | [`UploadKfHeadImg`](crate::endpoints::mp::UploadKfHeadImg) | `POST /customservice/kfaccount/uploadheadimg` | query [`UploadHeadImgQuery`](wechat_types::mp::UploadHeadImgQuery), file in form field `media` | `()` |
+//! | [`GetKfList`](crate::endpoints::mp::GetKfList) | `GET /cgi-bin/customservice/getkflist` | query [`KfListQuery`](wechat_types::mp::KfListQuery) | [`KfListResponse`](wechat_types::mp::KfListResponse) |
+//! | [`GetOnlineKfList`](crate::endpoints::mp::GetOnlineKfList) | `GET /cgi-bin/customservice/getonlinekflist` | query [`KfListQuery`](wechat_types::mp::KfListQuery) | [`OnlineKfListResponse`](wechat_types::mp::OnlineKfListResponse) |
+//! | [`InviteKfWorker`](crate::endpoints::mp::InviteKfWorker) | `POST /customservice/kfaccount/inviteworker` | JSON [`InviteWorkerRequest`](wechat_types::mp::InviteWorkerRequest) | `()` |
+//! | [`CreateKfSession`](crate::endpoints::mp::CreateKfSession) | `POST /customservice/kfsession/create` | JSON [`KfSessionRequest`](wechat_types::mp::KfSessionRequest) | `()` |
+//! | [`CloseKfSession`](crate::endpoints::mp::CloseKfSession) | `POST /customservice/kfsession/close` | JSON [`KfSessionRequest`](wechat_types::mp::KfSessionRequest) | `()` |
+//! | [`GetKfSession`](crate::endpoints::mp::GetKfSession) | `GET /customservice/kfsession/getsession` | query [`GetSessionQuery`](wechat_types::mp::GetSessionQuery) | [`GetSessionResponse`](wechat_types::mp::GetSessionResponse) |
+//! | [`GetKfSessionList`](crate::endpoints::mp::GetKfSessionList) | `GET /customservice/kfsession/getsessionlist` | query [`GetSessionListQuery`](wechat_types::mp::GetSessionListQuery) | [`SessionListResponse`](wechat_types::mp::SessionListResponse) |
+//! | [`GetWaitCase`](crate::endpoints::mp::GetWaitCase) | `GET /customservice/kfsession/getwaitcase` | nothing | [`WaitCaseResponse`](wechat_types::mp::WaitCaseResponse) |
+//! | [`GetMsgList`](crate::endpoints::mp::GetMsgList) | `POST /customservice/msgrecord/getmsglist` | JSON [`GetMsgListRequest`](wechat_types::mp::GetMsgListRequest) | [`GetMsgListResponse`](wechat_types::mp::GetMsgListResponse) |
+//! | [`SetTyping`](crate::endpoints::mp::SetTyping) | `POST /cgi-bin/message/custom/typing` | JSON [`TypingRequest`](wechat_types::mp::TypingRequest) | `()` |
 /// Send a customer-service message (reference §2).
 ///
 /// `POST https://api.weixin.qq.com/cgi-bin/message/custom/send`
 ///
 /// - request: JSON [`CustomMessage`](wechat_types::mp::CustomMessage)
 /// - answer: `()`
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct SendCustomMessage {
     /// The JSON body.
@@ -54,7 +54,7 @@ impl crate::Endpoint<crate::OfficialAccount> for SendCustomMessage {
 ///
 /// - request: JSON [`KfAccountProfile`](wechat_types::mp::KfAccountProfile)
 /// - answer: `()`
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct AddKfAccount {
     /// The JSON body.
@@ -82,7 +82,7 @@ impl crate::Endpoint<crate::OfficialAccount> for AddKfAccount {
 ///
 /// - request: JSON [`KfAccountProfile`](wechat_types::mp::KfAccountProfile)
 /// - answer: `()`
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct UpdateKfAccount {
     /// The JSON body.
@@ -110,7 +110,7 @@ impl crate::Endpoint<crate::OfficialAccount> for UpdateKfAccount {
 ///
 /// - request: JSON [`DeleteKfAccountRequest`](wechat_types::mp::DeleteKfAccountRequest)
 /// - answer: `()`
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct DeleteKfAccount {
     /// The JSON body.
@@ -138,7 +138,7 @@ impl crate::Endpoint<crate::OfficialAccount> for DeleteKfAccount {
 ///
 /// - request: query [`UploadHeadImgQuery`](wechat_types::mp::UploadHeadImgQuery), file in form field `media`
 /// - answer: `()`
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct UploadKfHeadImg {
     /// The query parameters (besides `access_token`).
@@ -172,7 +172,7 @@ impl crate::Endpoint<crate::OfficialAccount> for UploadKfHeadImg {
 ///
 /// - request: query [`KfListQuery`](wechat_types::mp::KfListQuery)
 /// - answer: [`KfListResponse`](wechat_types::mp::KfListResponse)
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct GetKfList {
     /// The query parameters (besides `access_token`).
@@ -199,7 +199,7 @@ impl crate::Endpoint<crate::OfficialAccount> for GetKfList {
 ///
 /// - request: query [`KfListQuery`](wechat_types::mp::KfListQuery)
 /// - answer: [`OnlineKfListResponse`](wechat_types::mp::OnlineKfListResponse)
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct GetOnlineKfList {
     /// The query parameters (besides `access_token`).
@@ -227,7 +227,7 @@ impl crate::Endpoint<crate::OfficialAccount> for GetOnlineKfList {
 ///
 /// - request: JSON [`InviteWorkerRequest`](wechat_types::mp::InviteWorkerRequest)
 /// - answer: `()`
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct InviteKfWorker {
     /// The JSON body.
@@ -255,7 +255,7 @@ impl crate::Endpoint<crate::OfficialAccount> for InviteKfWorker {
 ///
 /// - request: JSON [`KfSessionRequest`](wechat_types::mp::KfSessionRequest)
 /// - answer: `()`
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct CreateKfSession {
     /// The JSON body.
@@ -283,7 +283,7 @@ impl crate::Endpoint<crate::OfficialAccount> for CreateKfSession {
 ///
 /// - request: JSON [`KfSessionRequest`](wechat_types::mp::KfSessionRequest)
 /// - answer: `()`
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct CloseKfSession {
     /// The JSON body.
@@ -311,7 +311,7 @@ impl crate::Endpoint<crate::OfficialAccount> for CloseKfSession {
 ///
 /// - request: query [`GetSessionQuery`](wechat_types::mp::GetSessionQuery)
 /// - answer: [`GetSessionResponse`](wechat_types::mp::GetSessionResponse)
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct GetKfSession {
     /// The query parameters (besides `access_token`).
@@ -339,7 +339,7 @@ impl crate::Endpoint<crate::OfficialAccount> for GetKfSession {
 ///
 /// - request: query [`GetSessionListQuery`](wechat_types::mp::GetSessionListQuery)
 /// - answer: [`SessionListResponse`](wechat_types::mp::SessionListResponse)
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct GetKfSessionList {
     /// The query parameters (besides `access_token`).
@@ -367,7 +367,7 @@ impl crate::Endpoint<crate::OfficialAccount> for GetKfSessionList {
 ///
 /// - request: nothing
 /// - answer: [`WaitCaseResponse`](wechat_types::mp::WaitCaseResponse)
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetWaitCase;
 impl crate::Endpoint<crate::OfficialAccount> for GetWaitCase {
@@ -385,7 +385,7 @@ impl crate::Endpoint<crate::OfficialAccount> for GetWaitCase {
 ///
 /// - request: JSON [`GetMsgListRequest`](wechat_types::mp::GetMsgListRequest)
 /// - answer: [`GetMsgListResponse`](wechat_types::mp::GetMsgListResponse)
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct GetMsgList {
     /// The JSON body.
@@ -412,7 +412,7 @@ impl crate::Endpoint<crate::OfficialAccount> for GetMsgList {
 ///
 /// - request: JSON [`TypingRequest`](wechat_types::mp::TypingRequest)
 /// - answer: `()`
-/// - executed by: [`Client<OfficialAccount>`](crate::Client) / [`BlockingClient<OfficialAccount>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [Official Account](crate::OfficialAccount)
 #[derive(Debug, Clone)]
 pub struct SetTyping {
     /// The JSON body.

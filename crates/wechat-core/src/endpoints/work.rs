@@ -5,14 +5,14 @@
 //!
 //! | endpoint | call | request | answer |
 //! |---|---|---|---|
-//! | [`GetAccessToken`] | `GET /cgi-bin/gettoken` | query [`GetTokenQuery`](wechat_types::work::GetTokenQuery) | [`AccessTokenResponse`](wechat_types::common::AccessTokenResponse) |
+//! | [`GetAccessToken`](crate::endpoints::work::GetAccessToken) | `GET /cgi-bin/gettoken` | query [`GetTokenQuery`](wechat_types::work::GetTokenQuery) | [`AccessTokenResponse`](wechat_types::common::AccessTokenResponse) |
 /// Get the access_token of a WeChat Work app (work reference §1).
 ///
 /// `GET https://qyapi.weixin.qq.com/cgi-bin/gettoken`
 ///
 /// - request: query [`GetTokenQuery`](wechat_types::work::GetTokenQuery)
 /// - answer: [`AccessTokenResponse`](wechat_types::common::AccessTokenResponse)
-/// - executed by: [`Client<Work>`](crate::Client) / [`BlockingClient<Work>`](crate::BlockingClient)
+/// - executed by: a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the [WeChat Work](crate::Work)
 /// - sent without an access_token
 #[derive(Debug, Clone)]
 pub struct GetAccessToken {

@@ -32,9 +32,11 @@ pub(super) fn module(module: &Module) -> Option<TokenStream> {
         names.join(" and ")
     );
     for e in &endpoints {
+        // Qualified: these docs merge with the outer doc in `mod.rs`, whose scope is the parent.
         text.push_str(&format!(
-            "| [`{}`] | `{} {}` | {} | {} |\n",
+            "| [`{0}`](crate::endpoints::{1}::{0}) | `{2} {3}` | {4} | {5} |\n",
             struct_name(e),
+            module.name,
             e.method.as_str(),
             e.path,
             request_summary(e),
@@ -155,14 +157,7 @@ fn endpoint(module: &Module, e: &Endpoint) -> TokenStream {
         e.path,
         request_summary(e),
         output_summary(e),
-        e.platforms
-            .iter()
-            .map(|p| format!(
-                "[`Client<{0}>`](crate::Client) / [`BlockingClient<{0}>`](crate::BlockingClient)",
-                platform_type(*p)
-            ))
-            .collect::<Vec<_>>()
-            .join(", ")
+        executed_by(&e.platforms),
     );
     if !e.access_token {
         text.push_str("\n- sent without an access_token");
@@ -218,6 +213,18 @@ fn endpoint(module: &Module, e: &Endpoint) -> TokenStream {
         #constructor
         #impls
     }
+}
+
+/// "a `Client` or `BlockingClient` of the Official Account or the Mini Program", with links.
+fn executed_by(platforms: &[Platform]) -> String {
+    let names: Vec<String> = platforms
+        .iter()
+        .map(|p| format!("[{}](crate::{})", platform_name(*p), platform_type(*p)))
+        .collect();
+    format!(
+        "a [`Client`](crate::Client) or [`BlockingClient`](crate::BlockingClient) of the {}",
+        names.join(" or the ")
+    )
 }
 
 /// `SendCustomMessage` for `send_custom_message`.
