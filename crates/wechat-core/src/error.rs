@@ -77,6 +77,7 @@ impl Error {
             }
             Error::Transport(mut e) => {
                 e.message = clean(e.message);
+                e.source = e.source.map(|source| masked_source(source, secrets));
                 Error::Transport(e)
             }
             Error::Decode(mut e) => {
@@ -86,10 +87,70 @@ impl Error {
             }
             Error::TokenStore(mut e) => {
                 e.message = clean(e.message);
+                e.source = e.source.map(|source| masked_source(source, secrets));
                 Error::TokenStore(e)
             }
             other @ Error::InvalidRequest(_) => other,
         }
+    }
+}
+
+/// A source error shared by the error types.
+type Source = Arc<dyn std::error::Error + Send + Sync>;
+
+/// `source` itself, unless its chain would show one of `secrets` in `Display` or `Debug` (a
+/// backend's error quoting the request URL): then the same chain as text, masked.
+fn masked_source(source: Source, secrets: &[&str]) -> Source {
+    let leaks = |text: &str| secrets.iter().any(|s| s.len() >= 4 && text.contains(s));
+    let mut level: Option<&(dyn std::error::Error + 'static)> = Some(&*source);
+    let mut leaking = false;
+    while let Some(error) = level {
+        leaking |= leaks(&error.to_string()) || leaks(&format!("{error:?}"));
+        level = error.source();
+    }
+    if leaking {
+        Arc::new(MaskedError::of(&*source, secrets))
+    } else {
+        source
+    }
+}
+
+/// An error chain rendered to text with credentials masked.
+struct MaskedError {
+    display: String,
+    debug: String,
+    source: Option<Box<MaskedError>>,
+}
+
+impl MaskedError {
+    fn of(error: &(dyn std::error::Error + 'static), secrets: &[&str]) -> Self {
+        MaskedError {
+            display: redact::values(&error.to_string(), secrets).into_owned(),
+            debug: redact::values(&format!("{error:?}"), secrets).into_owned(),
+            source: error
+                .source()
+                .map(|source| Box::new(MaskedError::of(source, secrets))),
+        }
+    }
+}
+
+impl fmt::Display for MaskedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display)
+    }
+}
+
+impl fmt::Debug for MaskedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.debug)
+    }
+}
+
+impl std::error::Error for MaskedError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -246,12 +307,18 @@ pub struct HttpStatusError {
 }
 
 impl HttpStatusError {
-    /// A `status` answer from `endpoint`, with a short excerpt of its body.
-    pub(crate) fn new(status: u16, endpoint: Cow<'static, str>, body: &[u8]) -> Self {
+    /// A `status` answer from `endpoint`, with a short excerpt of its body in which `secrets`
+    /// are masked.
+    pub(crate) fn new(
+        status: u16,
+        endpoint: Cow<'static, str>,
+        body: &[u8],
+        secrets: &[&str],
+    ) -> Self {
         HttpStatusError {
             status,
             endpoint,
-            excerpt: redact::excerpt(body, EXCERPT_LIMIT),
+            excerpt: redact::excerpt(body, EXCERPT_LIMIT, secrets),
         }
     }
 
@@ -327,7 +394,7 @@ pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
     endpoint: Option<Cow<'static, str>>,
-    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    source: Option<Source>,
 }
 
 impl TransportError {
@@ -400,16 +467,28 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    /// `body` from `endpoint` failed to decode because of `message`.
+    /// `body` from `endpoint` failed to decode because of `message`. Credential members in the
+    /// quoted excerpt are masked; prefer [`Reply::decode_error`](crate::Reply::decode_error),
+    /// which also masks the credential values the client used.
     pub fn new(
         endpoint: impl Into<Cow<'static, str>>,
         message: impl Into<String>,
         body: &[u8],
     ) -> Self {
+        Self::masking(endpoint, message, body, &[])
+    }
+
+    /// [`new`](DecodeError::new), with the given credential values masked too.
+    pub(crate) fn masking(
+        endpoint: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+        body: &[u8],
+        secrets: &[&str],
+    ) -> Self {
         DecodeError {
             endpoint: endpoint.into(),
             message: message.into(),
-            excerpt: redact::excerpt(body, EXCERPT_LIMIT),
+            excerpt: redact::excerpt(body, EXCERPT_LIMIT, secrets),
         }
     }
 
@@ -516,7 +595,7 @@ impl std::error::Error for InvalidRequest {}
 #[derive(Debug, Clone)]
 pub struct StoreError {
     message: String,
-    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    source: Option<Source>,
 }
 
 impl StoreError {
@@ -590,6 +669,37 @@ mod tests {
         assert!(text.ends_with("rid: 1-2-3\""), "{text}");
         assert_eq!(error.errcode().map(ErrorCode::value), Some(45015));
         assert_eq!(error.endpoint(), Some("/cgi-bin/message/custom/send"));
+    }
+
+    #[test]
+    fn scrub_replaces_a_source_chain_that_would_show_a_credential() {
+        #[derive(Debug)]
+        struct Inner(String);
+        impl fmt::Display for Inner {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "failed for {}", self.0)
+            }
+        }
+        impl std::error::Error for Inner {}
+        let leaky = TransportError::new(TransportErrorKind::Other, "x")
+            .with_source(Inner("?access_token=TOKEN42".into()));
+        let Error::Transport(clean) = Error::from(leaky).scrub(&["TOKEN42"]) else {
+            unreachable!()
+        };
+        let source = std::error::Error::source(&clean).unwrap();
+        assert_eq!(source.to_string(), "failed for ?access_token=<redacted>");
+        assert!(!format!("{clean:?}").contains("TOKEN42"));
+
+        let io = TransportError::new(TransportErrorKind::Connection, "reset")
+            .with_source(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        let Error::Transport(kept) = Error::from(io).scrub(&["TOKEN42"]) else {
+            unreachable!()
+        };
+        let source = std::error::Error::source(&kept).unwrap();
+        assert!(
+            source.downcast_ref::<std::io::Error>().is_some(),
+            "a clean source is kept as is"
+        );
     }
 
     #[test]

@@ -121,20 +121,24 @@ pub(crate) fn values<'t>(text: &'t str, secrets: &[&str]) -> Cow<'t, str> {
     out
 }
 
-/// A short excerpt of a reply body for an error message: at most `limit` bytes (cut at a
-/// character boundary), invalid UTF-8 replaced, credentials masked, and how much was cut.
-pub(crate) fn excerpt(body: &[u8], limit: usize) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut cut = text.len().min(limit);
-    while !text.is_char_boundary(cut) {
+/// A short excerpt of a reply body for an error message: at most `limit` bytes of text (cut at a
+/// character boundary), invalid UTF-8 replaced, credential members and the given credential
+/// values masked **before** cutting (a long token cut in half would no longer be recognised),
+/// and the body's full size when anything was left out.
+pub(crate) fn excerpt(body: &[u8], limit: usize, secrets: &[&str]) -> String {
+    // Any secret that starts within the limit ends within the window.
+    let longest = secrets.iter().map(|s| s.len()).max().unwrap_or(0);
+    let window = body.len().min(limit.saturating_add(longest));
+    let text = String::from_utf8_lossy(&body[..window]);
+    let masked = json(&text);
+    let masked = values(&masked, secrets);
+    let mut cut = masked.len().min(limit);
+    while !masked.is_char_boundary(cut) {
         cut -= 1;
     }
-    let mut out = json(&text[..cut]).into_owned();
-    if cut < text.len() {
-        out.push_str(&format!(
-            "… ({} more bytes)",
-            body.len().saturating_sub(cut)
-        ));
+    let mut out = masked[..cut].to_owned();
+    if cut < masked.len() || window < body.len() {
+        out.push_str(&format!("… ({} bytes in all)", body.len()));
     }
     out
 }
@@ -197,13 +201,25 @@ mod tests {
     #[test]
     fn excerpts_are_short_valid_and_masked() {
         let body = "<html>".repeat(100);
-        let short = excerpt(body.as_bytes(), 12);
-        assert_eq!(short, "<html><html>… (588 more bytes)");
-        assert_eq!(excerpt("你好".as_bytes(), 4), "你… (3 more bytes)");
+        let short = excerpt(body.as_bytes(), 12, &[]);
+        assert_eq!(short, "<html><html>… (600 bytes in all)");
+        assert_eq!(excerpt("你好".as_bytes(), 4, &[]), "你… (6 bytes in all)");
         assert_eq!(
-            excerpt(br#"{"access_token":"x1","expires_in":"#, 200),
+            excerpt(br#"{"access_token":"x1","expires_in":"#, 200, &[]),
             r#"{"access_token":"<redacted>","expires_in":"#
         );
-        assert_eq!(excerpt(&[0xff, b'a'], 10), "\u{fffd}a");
+        assert_eq!(excerpt(&[0xff, b'a'], 10, &[]), "\u{fffd}a");
+    }
+
+    #[test]
+    fn a_credential_cut_by_the_limit_is_masked_whole() {
+        let token = "T".repeat(300);
+        let body = format!("<p>bad request to ?access_token={token} (trace)</p>");
+        let short = excerpt(body.as_bytes(), 60, &[&token]);
+        assert!(!short.contains("TTTT"), "{short}");
+        assert!(
+            short.starts_with("<p>bad request to ?access_token=<redacted>"),
+            "{short}"
+        );
     }
 }

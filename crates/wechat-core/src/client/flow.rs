@@ -32,7 +32,7 @@ macro_rules! call_loop {
             let outcome = match $client.inner.backend.send(http) $($wait)* {
                 Ok(response) => {
                     $crate::trace::status(&$span, response.status());
-                    $endpoint.parse(core.reply(response, &$request))
+                    $endpoint.parse(core.reply(response, &$request, token.as_ref()))
                 }
                 Err(error) => Err(error.at($request.path_cow()).into()),
             };
@@ -68,7 +68,7 @@ macro_rules! obtain_token {
         let core = &$client.inner.core;
         let request = state.request();
         let outcome = match $client.inner.backend.send(core.http_request(request, None)) $($wait)* {
-            Ok(response) => state.parse(core.reply(response, request)),
+            Ok(response) => state.parse(core.reply(response, request, None)),
             Err(error) => Err(error.at(request.path_cow()).into()),
         };
         state.record(&outcome);

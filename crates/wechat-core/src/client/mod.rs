@@ -50,7 +50,7 @@ pub(crate) enum Step {
 /// What has been tried so far in one call.
 #[derive(Default)]
 pub(crate) struct Attempts {
-    /// HTTP exchanges made.
+    /// API requests sent (token requests not counted).
     pub(crate) sent: u32,
     /// Retries made under the retry policy.
     retried: u32,
@@ -93,9 +93,15 @@ impl Core {
         http
     }
 
-    /// `response` to `request`, ready for the endpoint to parse.
-    pub(crate) fn reply(&self, response: HttpResponse, request: &Request) -> Reply {
+    /// `response` to `request` (sent with `token`), ready for the endpoint to parse.
+    pub(crate) fn reply(
+        &self,
+        response: HttpResponse,
+        request: &Request,
+        token: Option<&AccessToken>,
+    ) -> Reply {
         Reply::new(response, self.platform, request.path_cow())
+            .masking([token.map(|t| t.secret().clone()), Some(self.secret.clone())])
     }
 
     /// Decides what follows an attempt that used `token` (or none).
@@ -160,5 +166,18 @@ impl std::fmt::Debug for Core {
             .field("token_key", self.tokens.key())
             .field("retry", &self.retry)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::endpoints::mp::SendCustomMessage;
+    use crate::{Client, OfficialAccount};
+
+    /// `execute`'s future is `Send`, so it can be `tokio::spawn`ed.
+    #[allow(dead_code)]
+    fn execute_is_send(client: Client<OfficialAccount>, endpoint: SendCustomMessage) {
+        fn send<T: Send>(_: T) {}
+        send(async move { client.execute(&endpoint).await });
     }
 }

@@ -9,6 +9,7 @@ use crate::error::{ApiError, DecodeError, Error, ErrorCode, HttpStatusError};
 use crate::http::HttpResponse;
 use crate::media::Media;
 use crate::platform::PlatformKind;
+use crate::secret::Secret;
 
 /// The answer to one request, with the platform and endpoint it came from, so that the helpers
 /// below produce complete errors.
@@ -21,6 +22,8 @@ pub struct Reply {
     response: HttpResponse,
     platform: PlatformKind,
     endpoint: Cow<'static, str>,
+    /// The access_token and secret the client used, masked in the body excerpts of errors.
+    credentials: [Option<Secret>; 2],
 }
 
 impl Reply {
@@ -34,7 +37,20 @@ impl Reply {
             response,
             platform,
             endpoint: endpoint.into(),
+            credentials: [None, None],
         }
+    }
+
+    /// Masks these credential values in the body excerpts of this reply's errors.
+    pub(crate) fn masking(mut self, credentials: [Option<Secret>; 2]) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    fn secrets(&self) -> [&str; 2] {
+        self.credentials
+            .each_ref()
+            .map(|secret| secret.as_ref().map_or("", Secret::expose))
     }
 
     /// The HTTP response.
@@ -98,10 +114,11 @@ impl Reply {
 
     /// A [`Error::Decode`] for this reply, quoting the start of its body.
     pub fn decode_error(&self, message: impl std::fmt::Display) -> Error {
-        DecodeError::new(
+        DecodeError::masking(
             self.endpoint.clone(),
             message.to_string(),
             self.response.body(),
+            &self.secrets(),
         )
         .into()
     }
@@ -114,6 +131,7 @@ impl Reply {
                 self.response.status(),
                 self.endpoint.clone(),
                 self.response.body(),
+                &self.secrets(),
             )
             .into())
         }
