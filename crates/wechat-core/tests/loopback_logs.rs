@@ -5,63 +5,6 @@
 mod support;
 
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
-mod capture {
-    //! A `tracing` subscriber writing into memory, for the duration of one test thread.
-
-    use std::io;
-    use std::sync::{Arc, Mutex, PoisonError};
-
-    use tracing::subscriber::DefaultGuard;
-    use tracing_subscriber::fmt::MakeWriter;
-
-    /// Everything logged on this thread while the guard lives, formatted as a log file would be.
-    #[derive(Clone, Default)]
-    pub(crate) struct Logs(Arc<Mutex<Vec<u8>>>);
-
-    impl Logs {
-        /// Starts capturing every level, spans' fields included, on the calling thread.
-        pub(crate) fn capture() -> (Logs, DefaultGuard) {
-            let logs = Logs::default();
-            let subscriber = tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::TRACE)
-                .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-                .with_ansi(false)
-                .with_writer(logs.clone())
-                .finish();
-            (logs.clone(), tracing::subscriber::set_default(subscriber))
-        }
-
-        /// The text logged so far.
-        pub(crate) fn text(&self) -> String {
-            String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner))
-                .into_owned()
-        }
-    }
-
-    impl io::Write for Logs {
-        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-            self.0
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl<'a> MakeWriter<'a> for Logs {
-        type Writer = Logs;
-
-        fn make_writer(&'a self) -> Logs {
-            self.clone()
-        }
-    }
-}
-
-#[cfg(any(feature = "reqwest", feature = "ureq"))]
 mod checks {
     //! The expectations both backends' tests share.
 
@@ -92,7 +35,7 @@ async fn reqwest_calls_log_no_credential() {
     use support::clients::{async_client, text_message};
     use support::{Fault, SEND, WeChatServer};
 
-    let (logs, _guard) = capture::Logs::capture();
+    let (logs, _guard) = support::logs::Logs::capture();
     let server = WeChatServer::start();
     server.fail_next(SEND, 1, Fault::BadGatewayHtml);
     let client = async_client(server.url());
@@ -109,7 +52,7 @@ fn ureq_calls_log_no_credential() {
     use support::clients::{blocking_client, text_message};
     use support::{Fault, SEND, WeChatServer};
 
-    let (logs, _guard) = capture::Logs::capture();
+    let (logs, _guard) = support::logs::Logs::capture();
     let server = WeChatServer::start();
     server.fail_next(SEND, 1, Fault::BadGatewayHtml);
     let client = blocking_client(server.url());

@@ -4,12 +4,13 @@
 //! any error a call can return (with its whole `source()` chain), nor in the `tracing` output of
 //! successful and failing calls.
 
+mod support;
+
 use std::error::Error as _;
 use std::fmt::Debug;
 use std::io;
-use std::sync::{Arc, Mutex, Once, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use tracing_subscriber::fmt::format::FmtSpan;
 use wechat_core::endpoints::{common, mp, work};
 use wechat_core::test_util::{errcode_response, json_response, ok_response, token_response};
 use wechat_core::{
@@ -20,6 +21,8 @@ use wechat_core::{
 use wechat_types::common::{StableTokenRequest, TokenQuery};
 use wechat_types::mp::{CustomMessage, Text};
 use wechat_types::work::GetTokenQuery;
+
+use support::logs::{enable_every_callsite, traced};
 
 /// The Official Account's AppID (not a secret: it may appear anywhere).
 const APPID: &str = "wx0123456789abcdef";
@@ -537,61 +540,6 @@ fn an_http_status_error_never_shows_part_of_a_long_token_cut_by_the_excerpt_limi
 /// Installs, once per test binary and before any call is made, a global TRACE subscriber that
 /// discards what it receives, so that every `tracing` callsite is registered as interesting.
 ///
-/// `tracing` caches whether a callsite is of interest when it is first hit; a test running on
-/// another thread without a subscriber could otherwise hit it first, at the very moment a
-/// [`traced`] test installs its scoped subscriber, and have it cached as disabled for good.
-/// Every test of this file calls this first.
-fn enable_every_callsite() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let discard = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(io::sink)
-            .finish();
-        tracing::subscriber::set_global_default(discard).expect("no global subscriber yet");
-    });
-}
-
-/// A `tracing_subscriber::fmt` writer target: everything written goes into one shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    /// Everything written so far.
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned()
-    }
-}
-
-/// Runs `f` with a TRACE-level `fmt` subscriber (span creation and close included) as the
-/// thread's default, and returns what it printed.
-fn traced(f: impl FnOnce()) -> String {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::NEW | FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    tracing::subscriber::with_default(subscriber, f);
-    captured.text()
-}
-
 #[test]
 fn tracing_of_a_successful_call_shows_the_span_and_no_credential() {
     enable_every_callsite();

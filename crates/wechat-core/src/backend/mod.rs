@@ -147,3 +147,14 @@ fn chain_text(error: &(dyn std::error::Error + 'static)) -> String {
     }
     text
 }
+
+/// The headers of a response as this crate keeps them: lowercase names, values that are text.
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+fn response_headers(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect()
+}

@@ -67,13 +67,7 @@ impl HttpBackend for ReqwestBackend {
             .map_err(|e| transport_error(e, TransportErrorKind::Other))?;
 
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .filter_map(|(name, value)| {
-                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
-            })
-            .collect();
+        let headers = super::response_headers(response.headers());
         if response
             .content_length()
             .is_some_and(|length| length > MAX_BODY)

@@ -63,13 +63,7 @@ impl BlockingHttpBackend for UreqBackend {
         })?;
         let mut response = self.agent.run(outgoing).map_err(transport_error)?;
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .filter_map(|(name, value)| {
-                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
-            })
-            .collect();
+        let headers = super::response_headers(response.headers());
         let body = response
             .body_mut()
             .with_config()

@@ -5,10 +5,12 @@
 //! * [`wechat`]: what it answers: tokens, business endpoints, scripted [`Fault`]s.
 //! * [`clients`]: clients of both backends aimed at a server.
 //! * [`expect`]: assertions on the SDK's errors.
+//! * [`logs`]: what the SDK writes to `tracing`, captured.
 #![allow(dead_code, unreachable_pub)] // Each test binary uses its own part of this module.
 
 pub mod clients;
 pub mod expect;
+pub mod logs;
 mod wechat;
 mod wire;
 
