@@ -19,7 +19,7 @@ use crate::redact;
 pub struct HttpRequest {
     method: Method,
     url: String,
-    headers: Vec<(Cow<'static, str>, String)>,
+    headers: Vec<(Cow<'static, str>, Cow<'static, str>)>,
     body: Bytes,
 }
 
@@ -39,7 +39,7 @@ impl HttpRequest {
     pub fn with_header(
         mut self,
         name: impl Into<Cow<'static, str>>,
-        value: impl Into<String>,
+        value: impl Into<Cow<'static, str>>,
     ) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -82,9 +82,7 @@ impl HttpRequest {
 
     /// The headers, in the order they were added.
     pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.headers
-            .iter()
-            .map(|(name, value)| (&**name, value.as_str()))
+        self.headers.iter().map(|(name, value)| (&**name, &**value))
     }
 
     /// The value of the first header called `name` (ASCII case-insensitive).
@@ -135,7 +133,9 @@ impl fmt::Display for HttpRequest {
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpResponse {
     status: u16,
-    headers: Vec<(String, String)>,
+    /// `name:value` lines, names lowercase: one allocation however many headers there are
+    /// (a header name has no `:`, a header value no line break).
+    headers: String,
     body: Bytes,
 }
 
@@ -144,14 +144,14 @@ impl HttpResponse {
     pub fn new(status: u16, body: impl Into<Bytes>) -> Self {
         HttpResponse {
             status,
-            headers: Vec::new(),
+            headers: String::new(),
             body: body.into(),
         }
     }
 
-    /// A response from parts whose header names are already lowercase.
+    /// A response whose headers are already in this type's `name:value` line form.
     #[cfg(any(feature = "reqwest", feature = "ureq"))]
-    pub(crate) fn from_parts(status: u16, headers: Vec<(String, String)>, body: Bytes) -> Self {
+    pub(crate) fn from_parts(status: u16, headers: String, body: Bytes) -> Self {
         HttpResponse {
             status,
             headers,
@@ -159,12 +159,10 @@ impl HttpResponse {
         }
     }
 
-    /// Adds a header; the name is stored lowercase.
+    /// Adds a header; the name is stored lowercase, line breaks in the value as spaces.
     #[must_use]
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        let mut name = name.into();
-        name.make_ascii_lowercase();
-        self.headers.push((name, value.into()));
+    pub fn with_header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        push_header(&mut self.headers, name.as_ref(), value.as_ref());
         self
     }
 
@@ -180,17 +178,14 @@ impl HttpResponse {
 
     /// The value of the first header called `name` (ASCII case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
+        self.headers()
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+            .map(|(_, value)| value)
     }
 
-    /// The headers, names lowercase.
+    /// The headers, names lowercase, in the order received.
     pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.headers
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
+        self.headers.lines().filter_map(|line| line.split_once(':'))
     }
 
     /// The body.
@@ -204,11 +199,23 @@ impl HttpResponse {
     }
 }
 
+/// Appends one header to the `name:value` line form of [`HttpResponse`].
+pub(crate) fn push_header(lines: &mut String, name: &str, value: &str) {
+    lines.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+    lines.push(':');
+    lines.extend(
+        value
+            .chars()
+            .map(|c| if c == '\r' || c == '\n' { ' ' } else { c }),
+    );
+    lines.push('\n');
+}
+
 impl fmt::Debug for HttpResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpResponse")
             .field("status", &self.status)
-            .field("headers", &self.headers)
+            .field("headers", &self.headers().collect::<Vec<_>>())
             .field("body", &redact::excerpt(&self.body, 256, &[]))
             .finish()
     }
@@ -265,6 +272,22 @@ mod tests {
         let request =
             HttpRequest::new(Method::Post, "http://h/u").with_body(vec![b'a', 0xff, b'\n']);
         assert_eq!(request.to_string(), "POST http://h/u\n\na\\xff\\n");
+    }
+
+    #[test]
+    fn response_headers_keep_order_colons_and_no_line_breaks() {
+        let response = HttpResponse::new(200, "")
+            .with_header("Date", "Sun, 22 Nov 2026 18:00:00 GMT")
+            .with_header("X-Odd", "a\r\nb");
+        assert_eq!(
+            response.headers().collect::<Vec<_>>(),
+            [("date", "Sun, 22 Nov 2026 18:00:00 GMT"), ("x-odd", "a  b")]
+        );
+        assert_eq!(
+            response.header("DATE"),
+            Some("Sun, 22 Nov 2026 18:00:00 GMT")
+        );
+        assert_eq!(response.header("missing"), None);
     }
 
     #[test]

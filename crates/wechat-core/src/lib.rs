@@ -7,8 +7,8 @@
 //! * **The platform is a type**: a [`Client<OfficialAccount>`](Client) cannot execute a
 //!   WeChat Work endpoint; it does not compile.
 //! * **Any HTTP stack**: the clients talk to an [`HttpBackend`] or [`BlockingHttpBackend`]
-//!   over this crate's own [`HttpRequest`]/[`HttpResponse`]. reqwest (feature `reqwest`,
-//!   default) and ureq 3 (feature `ureq`) are bundled; both features can be on together.
+//!   over this crate's own [`HttpRequest`]/[`HttpResponse`]. reqwest (feature `reqwest`) and
+//!   ureq 3 (feature `ureq`) are bundled, both on by default; each can be left out.
 //! * **Tokens handled**: obtained from `/cgi-bin/stable_token` (or `/cgi-bin/token`, or WeChat
 //!   Work's `/cgi-bin/gettoken`), kept in a [`TokenStore`], refreshed ahead of expiry with one
 //!   refresh in flight per key, and refreshed once more when WeChat calls a token stale.
@@ -34,7 +34,6 @@
 //! # Blocking
 //!
 //! ```no_run
-//! # #[cfg(feature = "ureq")]
 //! # fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use wechat_core::BlockingClient;
 //! use wechat_core::endpoints::mp::SendCustomMessage;
@@ -49,7 +48,7 @@
 //! # Features
 //!
 //! * `reqwest` (default): [`ReqwestBackend`], the default backend of [`Client`].
-//! * `ureq`: [`UreqBackend`], the default backend of [`BlockingClient`].
+//! * `ureq` (default): [`UreqBackend`], the default backend of [`BlockingClient`].
 //! * `test-util`: [`test_util`]: a backend recording every request (for snapshots), one
 //!   replaying canned answers, and a clock tests move by hand.
 //!

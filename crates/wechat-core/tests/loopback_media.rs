@@ -13,7 +13,9 @@ mod reqwest_client {
 
     use crate::checks;
     use crate::support::clients::async_client;
-    use crate::support::{IMAGE_MEDIA_ID, LARGE_MEDIA_ID, VIDEO_MEDIA_ID, WeChatServer};
+    use crate::support::{
+        Fault, IMAGE_MEDIA_ID, LARGE_MEDIA_ID, MEDIA_GET, VIDEO_MEDIA_ID, WeChatServer,
+    };
 
     #[tokio::test]
     async fn an_upload_sends_the_multipart_body_built_by_the_sdk() {
@@ -40,6 +42,18 @@ mod reqwest_client {
     #[tokio::test]
     async fn a_large_download_arrives_whole() {
         let server = WeChatServer::start();
+        let client = async_client(server.url());
+        let get = GetTempMedia::new(MediaGetQuery::new(LARGE_MEDIA_ID));
+
+        let media = client.execute(&get).await.unwrap();
+
+        checks::large(&media);
+    }
+
+    #[tokio::test]
+    async fn a_large_download_in_chunks_without_a_length_arrives_whole() {
+        let server = WeChatServer::start();
+        server.fail_next(MEDIA_GET, 1, Fault::Chunked);
         let client = async_client(server.url());
         let get = GetTempMedia::new(MediaGetQuery::new(LARGE_MEDIA_ID));
 
@@ -80,7 +94,9 @@ mod ureq_client {
 
     use crate::checks;
     use crate::support::clients::blocking_client;
-    use crate::support::{IMAGE_MEDIA_ID, LARGE_MEDIA_ID, VIDEO_MEDIA_ID, WeChatServer};
+    use crate::support::{
+        Fault, IMAGE_MEDIA_ID, LARGE_MEDIA_ID, MEDIA_GET, VIDEO_MEDIA_ID, WeChatServer,
+    };
 
     #[test]
     fn an_upload_sends_the_multipart_body_built_by_the_sdk() {
@@ -107,6 +123,18 @@ mod ureq_client {
     #[test]
     fn a_large_download_arrives_whole() {
         let server = WeChatServer::start();
+        let client = blocking_client(server.url());
+        let get = GetTempMedia::new(MediaGetQuery::new(LARGE_MEDIA_ID));
+
+        let media = client.execute(&get).unwrap();
+
+        checks::large(&media);
+    }
+
+    #[test]
+    fn a_large_download_in_chunks_without_a_length_arrives_whole() {
+        let server = WeChatServer::start();
+        server.fail_next(MEDIA_GET, 1, Fault::Chunked);
         let client = blocking_client(server.url());
         let get = GetTempMedia::new(MediaGetQuery::new(LARGE_MEDIA_ID));
 

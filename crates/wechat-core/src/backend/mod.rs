@@ -148,13 +148,41 @@ fn chain_text(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-/// The headers of a response as this crate keeps them: lowercase names, values that are text.
+/// The headers of a response in [`HttpResponse`]'s form (values that are not text are skipped).
+/// `http` names are lowercase and values never hold a line break, so they are copied as they are.
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
-fn response_headers(headers: &http::HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .filter_map(|(name, value)| {
-            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
-        })
-        .collect()
+fn response_headers(headers: &http::HeaderMap) -> String {
+    let mut lines = String::with_capacity(headers.len() * 40);
+    for (name, value) in headers {
+        if let Ok(value) = std::str::from_utf8(value.as_bytes()) {
+            lines.push_str(name.as_str());
+            lines.push(':');
+            lines.push_str(value);
+            lines.push('\n');
+        }
+    }
+    lines
+}
+
+/// The `http` method (a constant, not parsed from text).
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+fn http_method(method: crate::http::Method) -> http::Method {
+    match method {
+        crate::http::Method::Get => http::Method::GET,
+        _ => http::Method::POST,
+    }
+}
+
+/// The `http` header name: the constant for the one the clients send, parsed otherwise.
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+fn header_name(name: &str) -> Result<http::HeaderName, TransportError> {
+    if name == "content-type" {
+        return Ok(http::header::CONTENT_TYPE);
+    }
+    http::HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
+        TransportError::new(
+            crate::TransportErrorKind::Request,
+            format!("header {name:?}: {e}"),
+        )
+    })
 }

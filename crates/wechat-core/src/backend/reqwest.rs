@@ -52,15 +52,13 @@ impl ReqwestBackend {
 #[async_trait::async_trait]
 impl HttpBackend for ReqwestBackend {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let method = match request.method().as_str() {
-            "GET" => reqwest::Method::GET,
-            _ => reqwest::Method::POST,
-        };
-        let mut builder = self.client.request(method, request.url());
+        let mut builder = self
+            .client
+            .request(super::http_method(request.method()), request.url());
         for (name, value) in request.headers() {
-            builder = builder.header(name, value);
+            builder = builder.header(super::header_name(name)?, value);
         }
-        let mut response = builder
+        let response = builder
             .body(request.body().clone())
             .send()
             .await
@@ -68,44 +66,33 @@ impl HttpBackend for ReqwestBackend {
 
         let status = response.status().as_u16();
         let headers = super::response_headers(response.headers());
-        if response
-            .content_length()
-            .is_some_and(|length| length > MAX_BODY)
-        {
-            return Err(too_large());
-        }
-        // Read chunk by chunk to enforce the size limit; a single-chunk body is not copied.
-        let mut first: Option<Bytes> = None;
-        let mut joined: Option<BytesMut> = None;
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| transport_error(e, TransportErrorKind::Connection))?
-        {
-            match (&mut first, &mut joined) {
-                (None, None) => first = Some(chunk),
-                (Some(head), None) => {
-                    let mut buffer = BytesMut::with_capacity(head.len() + chunk.len());
-                    buffer.extend_from_slice(head);
-                    buffer.extend_from_slice(&chunk);
-                    first = None;
-                    joined = Some(buffer);
-                }
-                (_, Some(buffer)) => buffer.extend_from_slice(&chunk),
-            }
-            let read =
-                first.as_ref().map_or(0, Bytes::len) + joined.as_ref().map_or(0, BytesMut::len);
-            if read as u64 > MAX_BODY {
-                return Err(too_large());
-            }
-        }
-        let body = match (first, joined) {
-            (_, Some(buffer)) => buffer.freeze(),
-            (Some(head), None) => head,
-            (None, None) => Bytes::new(),
+        let body = match response.content_length() {
+            Some(length) if length > MAX_BODY => return Err(too_large()),
+            // hyper reads no more than the declared length: take the body in one go.
+            Some(_) => response
+                .bytes()
+                .await
+                .map_err(|e| transport_error(e, TransportErrorKind::Connection))?,
+            None => read_capped(response).await?,
         };
         Ok(HttpResponse::from_parts(status, headers, body))
     }
+}
+
+/// A body of undeclared length (chunked), read up to [`MAX_BODY`].
+async fn read_capped(mut response: reqwest::Response) -> Result<Bytes, TransportError> {
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(e, TransportErrorKind::Connection))?
+    {
+        if (body.len() + chunk.len()) as u64 > MAX_BODY {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 fn too_large() -> TransportError {

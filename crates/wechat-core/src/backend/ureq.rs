@@ -11,7 +11,8 @@ use crate::http::{HttpRequest, HttpResponse};
 /// A [`BlockingHttpBackend`] on [ureq](https://docs.rs/ureq) 3: rustls with the ring provider
 /// and the Mozilla root certificates compiled in, connection reuse, redirects off, every HTTP
 /// status returned as a response (`http_status_as_error(false)`), timeouts from
-/// [`BackendOptions`].
+/// [`BackendOptions`]: `connect_timeout` for connecting, `timeout` for each of sending the
+/// request, waiting for the answer and reading its body.
 ///
 /// Safe to use inside a tokio runtime (unlike `reqwest::blocking`), though it blocks the
 /// thread it runs on. Cloning is cheap and clones share the connection pool.
@@ -31,8 +32,14 @@ impl UreqBackend {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
+            // Per phase, not `timeout_global`: with a global (or resolve) timeout, ureq looks the
+            // host up on a new thread for every request. Each phase of an exchange gets the whole
+            // budget; DNS answers within the system resolver's own limits.
             .timeout_connect(Some(options.connect_timeout))
-            .timeout_global(Some(options.timeout))
+            .timeout_send_request(Some(options.timeout))
+            .timeout_send_body(Some(options.timeout))
+            .timeout_recv_response(Some(options.timeout))
+            .timeout_recv_body(Some(options.timeout))
             .max_idle_age(options.idle_timeout)
             .max_idle_connections_per_host(options.max_idle_per_host)
             .user_agent(options.user_agent.as_str())
@@ -52,10 +59,10 @@ impl Default for UreqBackend {
 impl BlockingHttpBackend for UreqBackend {
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let mut builder = ureq::http::Request::builder()
-            .method(request.method().as_str())
+            .method(super::http_method(request.method()))
             .uri(request.url());
         for (name, value) in request.headers() {
-            builder = builder.header(name, value);
+            builder = builder.header(super::header_name(name)?, value);
         }
         let outgoing = builder.body(&request.body()[..]).map_err(|e| {
             // The http crate's error names the invalid part, never the URL's value.

@@ -3,7 +3,6 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::Instant;
 
 use tracing::Instrument;
 
@@ -14,7 +13,7 @@ use crate::error::Error;
 use crate::platform::{MiniProgram, OfficialAccount, Platform, Work};
 use crate::secret::Secret;
 use crate::token::{AccessToken, TokenKey, TokenStore};
-use crate::trace;
+use crate::trace::CallTrace;
 
 /// An async client of one WeChat app, executing [`Endpoint<P>`] values.
 ///
@@ -93,15 +92,14 @@ impl<P: Platform> Client<P> {
     /// Executes `endpoint`: checks it, sends it with a valid access_token, reads the answer.
     pub async fn execute<E: Endpoint<P>>(&self, endpoint: &E) -> Result<E::Output, Error> {
         let request = endpoint.request()?;
-        let span = trace::call_span(self.inner.core.platform(), &request);
-        let started = Instant::now();
+        let trace = CallTrace::start(self.inner.core.platform(), &request);
         let mut attempts = Attempts::default();
         let outcome = async {
-            flow::call_loop!(self, endpoint, request, span, attempts, futures_timer::Delay::new, [.await])
+            flow::call_loop!(self, endpoint, request, trace, attempts, futures_timer::Delay::new, [.await])
         }
-        .instrument(span.clone())
+        .instrument(trace.span().clone())
         .await;
-        trace::finish(&span, &outcome, attempts.sent, started);
+        trace.finish(&outcome, attempts.sent);
         outcome
     }
 

@@ -3,7 +3,6 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::Instant;
 
 use super::{Attempts, BlockingClientBuilder, Core, flow};
 use crate::backend::BlockingHttpBackend;
@@ -12,7 +11,7 @@ use crate::error::Error;
 use crate::platform::{MiniProgram, OfficialAccount, Platform, Work};
 use crate::secret::Secret;
 use crate::token::{AccessToken, BlockingTokenStore, TokenKey};
-use crate::trace;
+use crate::trace::CallTrace;
 
 /// A blocking client of one WeChat app: the twin of [`Client`](crate::Client), executing the
 /// same endpoint values with the same token handling and retry rules.
@@ -88,21 +87,20 @@ impl<P: Platform> BlockingClient<P> {
     /// Executes `endpoint`: checks it, sends it with a valid access_token, reads the answer.
     pub fn execute<E: Endpoint<P>>(&self, endpoint: &E) -> Result<E::Output, Error> {
         let request = endpoint.request()?;
-        let span = trace::call_span(self.inner.core.platform(), &request);
-        let started = Instant::now();
+        let trace = CallTrace::start(self.inner.core.platform(), &request);
         let mut attempts = Attempts::default();
-        let outcome = span.in_scope(|| {
+        let outcome = trace.span().in_scope(|| {
             flow::call_loop!(
                 self,
                 endpoint,
                 request,
-                span,
+                trace,
                 attempts,
                 std::thread::sleep,
                 []
             )
         });
-        trace::finish(&span, &outcome, attempts.sent, started);
+        trace.finish(&outcome, attempts.sent);
         outcome
     }
 

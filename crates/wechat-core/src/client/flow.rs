@@ -9,7 +9,7 @@
 /// One call: obtain a token, send, parse; refresh the token once if WeChat calls it stale;
 /// retry as the policy allows. Evaluates to the call's outcome, errors scrubbed.
 macro_rules! call_loop {
-    ($client:ident, $endpoint:ident, $request:ident, $span:ident, $attempts:ident, $sleep:path, [$($wait:tt)*]) => {{
+    ($client:ident, $endpoint:ident, $request:ident, $trace:ident, $attempts:ident, $sleep:path, [$($wait:tt)*]) => {{
         let core = &$client.inner.core;
         let mut failed: Option<$crate::token::AccessToken> = None;
         loop {
@@ -31,7 +31,7 @@ macro_rules! call_loop {
             let http = core.http_request(&$request, token.as_ref());
             let outcome = match $client.inner.backend.send(http) $($wait)* {
                 Ok(response) => {
-                    $crate::trace::status(&$span, response.status());
+                    $trace.status(response.status());
                     $endpoint.parse(core.reply(response, &$request, token.as_ref()))
                 }
                 Err(error) => Err(error.at($request.path_cow()).into()),

@@ -65,12 +65,11 @@ impl Core {
         request: &Request,
         token: Option<&AccessToken>,
     ) -> HttpRequest {
-        let token = token.map(|t| t.secret().expose());
         let mut url = String::with_capacity(
             self.base_url.len()
                 + request.path().len()
                 + 14
-                + token.map_or(0, str::len)
+                + token.map_or(0, |t| t.secret().expose().len())
                 + request.query().len()
                 + 1,
         );
@@ -79,7 +78,13 @@ impl Core {
         let mut separator = '?';
         if let Some(token) = token {
             url.push_str("?access_token=");
-            url.extend(form_urlencoded::byte_serialize(token.as_bytes()));
+            // WeChat's tokens are URL-safe; encode only the odd one that is not.
+            let value = token.secret().expose();
+            if token.is_url_safe() {
+                url.push_str(value);
+            } else {
+                url.extend(form_urlencoded::byte_serialize(value.as_bytes()));
+            }
             separator = '&';
         }
         if !request.query().is_empty() {
@@ -87,8 +92,8 @@ impl Core {
             url.push_str(request.query());
         }
         let mut http = HttpRequest::new(request.method(), url).with_body(request.body().clone());
-        if let Some(content_type) = request.content_type() {
-            http = http.with_header("content-type", content_type.to_owned());
+        if let Some(content_type) = request.content_type_cow() {
+            http = http.with_header("content-type", content_type);
         }
         http
     }

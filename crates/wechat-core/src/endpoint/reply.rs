@@ -77,6 +77,10 @@ impl Reply {
     /// still be JSON: an HTML page with status 200 is not a success.
     pub fn unit(self) -> Result<(), Error> {
         self.check_status()?;
+        // What WeChat answers to nearly every successful call, recognised without decoding.
+        if self.response.body().as_ref() == br#"{"errcode":0,"errmsg":"ok"}"# {
+            return Ok(());
+        }
         let envelope: ErrcodeEnvelope = self.decode()?;
         self.check(envelope)
     }

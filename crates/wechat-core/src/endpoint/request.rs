@@ -149,6 +149,10 @@ impl Request {
         self.content_type.as_deref()
     }
 
+    pub(crate) fn content_type_cow(&self) -> Option<Cow<'static, str>> {
+        self.content_type.clone()
+    }
+
     /// The body (empty for none).
     pub fn body(&self) -> &Bytes {
         &self.body

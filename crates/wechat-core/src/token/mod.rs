@@ -30,26 +30,36 @@ pub struct AccessToken {
     value: Secret,
     obtained_at: u64,
     expires_at: u64,
+    /// Whether the value goes into a URL as is (decided once: it is used on every request).
+    url_safe: bool,
 }
 
 impl AccessToken {
     /// A token obtained at `obtained_at` that WeChat said lives `expires_in`.
     pub fn new(value: impl Into<Secret>, obtained_at: SystemTime, expires_in: Duration) -> Self {
         let obtained_at = unix_seconds(obtained_at);
-        AccessToken {
-            value: value.into(),
+        Self::from_parts(
+            value,
             obtained_at,
-            expires_at: obtained_at.saturating_add(expires_in.as_secs()),
-        }
+            obtained_at.saturating_add(expires_in.as_secs()),
+        )
     }
 
     /// A token as an external store keeps it (Unix seconds).
     pub fn from_parts(value: impl Into<Secret>, obtained_at: u64, expires_at: u64) -> Self {
+        let value = value.into();
+        let url_safe = crate::redact::is_url_safe(value.expose());
         AccessToken {
-            value: value.into(),
+            value,
             obtained_at,
             expires_at,
+            url_safe,
         }
+    }
+
+    /// Whether the token needs no percent-encoding in a URL (WeChat's never do).
+    pub(crate) fn is_url_safe(&self) -> bool {
+        self.url_safe
     }
 
     /// The token (`Debug` and `Display` of a [`Secret`] print `<redacted>`).
@@ -118,8 +128,18 @@ impl TokenEndpoint {
 /// Where a token is stored: `wechat:{platform}:{appid or corpid}:{token endpoint}:{fingerprint
 /// of the secret}`. Two clients with the same credentials share a token; a changed secret
 /// gets a new key, and the key reveals nothing of the secret.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TokenKey(String);
+
+/// Keys are hashed on every request (the in-memory store's lookup), so by length and tail only:
+/// the part that tells keys apart (app id, endpoint, fingerprint) is at the end.
+impl std::hash::Hash for TokenKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let bytes = self.0.as_bytes();
+        state.write_usize(bytes.len());
+        state.write(&bytes[bytes.len().saturating_sub(24)..]);
+    }
+}
 
 impl TokenKey {
     /// The key of the tokens `platform`'s `id` obtains with `secret` from `endpoint`.

@@ -210,6 +210,11 @@ async fn serve(stream: TcpStream, connection: usize, state: Arc<Mutex<State>>) {
                 let _ = wire::write_short_body(stream, &response).await;
                 return;
             }
+            Action::Chunked(response) => {
+                if wire::write_chunked(stream, &response).await.is_err() {
+                    return;
+                }
+            }
             Action::RespondThenClose(response) => {
                 let _ = wire::write_response(stream, &response).await;
                 return;

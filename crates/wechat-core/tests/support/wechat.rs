@@ -62,6 +62,9 @@ pub enum Fault {
     /// HTTP 302 to `/redirected` on the same server: a client must not follow it (the URL
     /// carries the access_token).
     Redirect,
+    /// The normal answer with `Transfer-Encoding: chunked`, in several chunks and without a
+    /// `Content-Length`: the client cannot know the size up front.
+    Chunked,
 }
 
 /// What the connection does with one request.
@@ -71,6 +74,8 @@ pub(super) enum Action {
     Respond(Response),
     /// Sends the head and part of the body of this answer, then closes.
     ShortBody(Response),
+    /// Answers in chunks and keeps the connection.
+    Chunked(Response),
     /// Answers, then closes.
     RespondThenClose(Response),
     /// Closes the connection.
@@ -179,6 +184,10 @@ impl State {
             },
             Fault::ShortBody => match self.answer(request).action {
                 Action::Respond(response) => Plan::now(Action::ShortBody(response)),
+                other => Plan::now(other),
+            },
+            Fault::Chunked => match self.answer(request).action {
+                Action::Respond(response) => Plan::now(Action::Chunked(response)),
                 other => Plan::now(other),
             },
             Fault::AnswerThenClose => match self.answer(request).action {

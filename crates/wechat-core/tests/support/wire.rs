@@ -146,6 +146,11 @@ impl Response {
 
     /// The status line and headers, declaring `content_length` body bytes.
     fn head(&self, content_length: usize) -> Vec<u8> {
+        self.head_with(&format!("Content-Length: {content_length}"))
+    }
+
+    /// The status line and headers, then `framing` (the header that says where the body ends).
+    fn head_with(&self, framing: &str) -> Vec<u8> {
         let reason = match self.status {
             200 => "OK",
             302 => "Found",
@@ -157,7 +162,7 @@ impl Response {
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
-        head.push_str(&format!("Content-Length: {content_length}\r\n\r\n"));
+        head.push_str(&format!("{framing}\r\n\r\n"));
         head.into_bytes()
     }
 }
@@ -178,6 +183,21 @@ pub(super) async fn write_short_body(
 ) -> io::Result<()> {
     let mut bytes = response.head(response.body.len() * 2 + 1);
     bytes.extend_from_slice(&response.body);
+    stream.write_all(&bytes).await?;
+    stream.flush().await
+}
+
+/// Writes `response` with `Transfer-Encoding: chunked`, its body cut into three chunks; the
+/// connection stays open for the next request.
+pub(super) async fn write_chunked(stream: &mut TcpStream, response: &Response) -> io::Result<()> {
+    let mut bytes = response.head_with("Transfer-Encoding: chunked");
+    let third = response.body.len().div_ceil(3).max(1);
+    for chunk in response.body.chunks(third) {
+        bytes.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        bytes.extend_from_slice(chunk);
+        bytes.extend_from_slice(b"\r\n");
+    }
+    bytes.extend_from_slice(b"0\r\n\r\n");
     stream.write_all(&bytes).await?;
     stream.flush().await
 }
