@@ -133,6 +133,6 @@ impl<P: Platform> Clone for Client<P> {
 /// Shows the platform, app id, base URL and token key; never a credential.
 impl<P: Platform> fmt::Debug for Client<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.inner.core.fmt(f)
+        self.inner.core.debug("Client", f)
     }
 }

@@ -134,6 +134,6 @@ impl<P: Platform> Clone for BlockingClient<P> {
 /// Shows the platform, app id, base URL and token key; never a credential.
 impl<P: Platform> fmt::Debug for BlockingClient<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.inner.core.fmt(f)
+        self.inner.core.debug("BlockingClient", f)
     }
 }

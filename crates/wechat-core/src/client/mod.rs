@@ -162,9 +162,11 @@ impl Core {
     }
 }
 
-impl std::fmt::Debug for Core {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client")
+impl Core {
+    /// The `Debug` of a client called `name`: platform, app id, base URL, token key; never a
+    /// credential.
+    pub(crate) fn debug(&self, name: &str, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(name)
             .field("platform", &self.platform)
             .field("id", &self.id)
             .field("base_url", &self.base_url)

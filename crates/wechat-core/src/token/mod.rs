@@ -108,6 +108,11 @@ pub enum TokenEndpoint {
     /// `POST /cgi-bin/stable_token` (the default): repeated calls return the same token while
     /// it is valid, so several processes obtaining it independently do not invalidate each
     /// other's tokens.
+    ///
+    /// The clients never use its `force_refresh` mode on their own: it is limited to 20 calls a
+    /// day, and a burst of stale-token answers would spend them in seconds. So if WeChat calls a
+    /// token stale while `stable_token` still hands out that same token, the one retry fails the
+    /// same way and that error is returned (no loop).
     #[default]
     Stable,
     /// `GET /cgi-bin/token`: every call issues a new token and invalidates the previous one
