@@ -364,14 +364,16 @@ mod tests {
             Secret::new("s"),
         )
         .into_core()
-        .unwrap_err();
+        .err()
+        .expect("an empty appid is refused");
         let BuildError::InvalidCredentials(invalid) = &error else {
             panic!("{error:?}")
         };
         assert_eq!(invalid.field(), "appid");
         let error = Settings::new(PlatformKind::Work, "ww1".into(), Secret::new(""))
             .into_core()
-            .unwrap_err();
+            .err()
+            .expect("an empty corpsecret is refused");
         assert!(error.to_string().contains("corpsecret"), "{error}");
     }
 }
