@@ -8,12 +8,6 @@
 
 use std::borrow::Cow;
 
-/// Whether `text` can go into a URL query as is: only RFC 3986 unreserved characters.
-pub(crate) fn is_url_safe(text: &str) -> bool {
-    text.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
-}
-
 /// What a masked value is replaced with.
 pub(crate) const MASK: &str = "<redacted>";
 

@@ -48,7 +48,7 @@ impl AccessToken {
     /// A token as an external store keeps it (Unix seconds).
     pub fn from_parts(value: impl Into<Secret>, obtained_at: u64, expires_at: u64) -> Self {
         let value = value.into();
-        let url_safe = crate::redact::is_url_safe(value.expose());
+        let url_safe = is_url_safe(value.expose());
         AccessToken {
             value,
             obtained_at,
@@ -94,6 +94,12 @@ impl fmt::Debug for AccessToken {
             .field("expires_at", &self.expires_at)
             .finish()
     }
+}
+
+/// Whether `text` can go into a URL query as is: only RFC 3986 unreserved characters.
+fn is_url_safe(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
 }
 
 fn unix_seconds(time: SystemTime) -> u64 {
