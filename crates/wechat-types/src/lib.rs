@@ -2,7 +2,7 @@
 //!
 //! Every request body, query, response and pushed message here is **generated** by
 //! `cargo xtask codegen` from the JSON Schemas in the repository's `schemas/` directory, the single
-//! source of truth; nothing in [`common`], [`mp`] or [`work`] is written by hand. This crate does no IO and
+//! source of truth; nothing in [`common`], [`mp`], [`miniprogram`] or [`work`] is written by hand. This crate does no IO and
 //! depends on `serde` and `serde_json` only, so another SDK can build on it alone.
 //!
 //! What the types guarantee:
@@ -57,7 +57,10 @@ pub use validate::{FieldPath, Rule, Validate, ValidationError};
 pub mod common {
     //! Payloads shared by the Official Account and the Mini Program (both served by
     //! `api.weixin.qq.com`): access tokens, temporary media, the errcode catalogue, and the
-    //! `errcode`/`errmsg` envelope every WeChat API reply carries.
+    //! `errcode`/`errmsg` envelope every WeChat API reply carries; and the encrypted callback
+    //! envelopes ([`EncryptedPush`](crate::common::EncryptedPush),
+    //! [`EncryptedReply`](crate::common::EncryptedReply)) of all three surfaces, WeChat Work
+    //! included.
     //!
     //! Generated from `schemas/common/`.
 
@@ -74,9 +77,21 @@ pub mod mp {
     pub use crate::generated::mp::*;
 }
 
+pub mod miniprogram {
+    //! Mini Program (小程序) customer service: the messages and events WeChat pushes to a Mini
+    //! Program's server (XML or JSON), including the Mini Program card and the
+    //! `user_enter_tempsession` event. The header is the Official Account's
+    //! [`mp::MessageHeader`](crate::mp::MessageHeader).
+    //!
+    //! Generated from `schemas/miniprogram/`.
+
+    pub use crate::generated::miniprogram::*;
+}
+
 pub mod work {
-    //! WeChat Work (企业微信): the app access token of `/cgi-bin/gettoken` and the errcode
-    //! catalogue of the WeChat Work APIs.
+    //! WeChat Work (企业微信): the app access token of `/cgi-bin/gettoken`, the decrypted
+    //! callbacks customer service (微信客服) needs (`kf_msg_or_event`), and the errcode catalogue
+    //! of the WeChat Work APIs.
     //!
     //! Generated from `schemas/work/`.
 

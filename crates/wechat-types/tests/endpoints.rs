@@ -95,6 +95,6 @@ fn wechat_work_endpoints_are_served_by_qyapi() {
 fn every_credential_member_is_listed_for_masking() {
     assert_eq!(
         wechat_types::SECRET_MEMBERS,
-        ["access_token", "corpsecret", "secret"]
+        ["Token", "access_token", "corpsecret", "secret"]
     );
 }

@@ -87,15 +87,20 @@ fn normalize(schema: &Value, scope: Scope<'_>, depth: usize) -> Value {
                 out.insert(key.clone(), normalize(value, scope, depth + 1));
             }
             "oneOf" | "anyOf" => {
-                let branches: Vec<Value> = value
+                let all: Vec<Value> = value
                     .as_array()
                     .unwrap()
                     .iter()
                     .map(|b| normalize(b, scope, depth + 1))
+                    .collect();
+                let had_null = all.len() > 1 && all.contains(&json!({"type": "null"}));
+                let branches: Vec<Value> = all
+                    .into_iter()
                     .filter(|b| *b != json!({"type": "null"}))
                     .collect();
-                if key == "anyOf" && branches.len() == 1 {
-                    // `Option<T>`: `{"anyOf": [T, null]}` is T.
+                if key == "anyOf" && had_null && branches.len() == 1 {
+                    // `Option<T>`: `{"anyOf": [T, null]}` is T. (A one-branch union with a
+                    // skipped `Unknown` is also a one-element `anyOf`, but without `null`.)
                     flattened.push(branches.into_iter().next().unwrap());
                 } else {
                     out.insert("oneOf".to_owned(), Value::Array(branches));

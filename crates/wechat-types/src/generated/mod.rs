@@ -2,8 +2,9 @@
 // Do not edit: change the schema (or xtask/src/codegen) and run `cargo xtask codegen`.
 
 pub(crate) mod common;
+pub(crate) mod miniprogram;
 pub(crate) mod mp;
 pub(crate) mod work;
 /// Wire names of every member the schemas mark `x-secret`, sorted: the credentials that
 /// must be masked wherever a URL query or a JSON body is logged.
-pub const SECRET_MEMBERS: &[&str] = &["access_token", "corpsecret", "secret"];
+pub const SECRET_MEMBERS: &[&str] = &["Token", "access_token", "corpsecret", "secret"];

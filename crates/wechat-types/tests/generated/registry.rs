@@ -4,6 +4,14 @@
 /// Every generated type: (schema file, definition name, Rust type).
 pub const TYPES: &[super::Entry] = &[
     entry!(
+        "common/callback.schema.json", "EncryptedPush",
+        wechat_types::common::EncryptedPush
+    ),
+    entry!(
+        "common/callback.schema.json", "EncryptedReply",
+        wechat_types::common::EncryptedReply
+    ),
+    entry!(
         "common/envelope.schema.json", "ErrcodeEnvelope",
         wechat_types::common::ErrcodeEnvelope
     ),
@@ -32,6 +40,30 @@ pub const TYPES: &[super::Entry] = &[
     entry!(
         "common/token.schema.json", "AccessTokenResponse",
         wechat_types::common::AccessTokenResponse
+    ),
+    entry!(
+        "miniprogram/inbound.schema.json", "InboundMessage",
+        wechat_types::miniprogram::InboundMessage
+    ),
+    entry!(
+        "miniprogram/inbound.schema.json", "InboundText",
+        wechat_types::miniprogram::InboundText
+    ),
+    entry!(
+        "miniprogram/inbound.schema.json", "InboundImage",
+        wechat_types::miniprogram::InboundImage
+    ),
+    entry!(
+        "miniprogram/inbound.schema.json", "InboundMiniProgramPage",
+        wechat_types::miniprogram::InboundMiniProgramPage
+    ),
+    entry!(
+        "miniprogram/inbound.schema.json", "InboundEvent",
+        wechat_types::miniprogram::InboundEvent
+    ),
+    entry!(
+        "miniprogram/inbound.schema.json", "UserEnterTempSession",
+        wechat_types::miniprogram::UserEnterTempSession
     ),
     entry!(
         "mp/custom_message.schema.json", "CustomMessage", wechat_types::mp::CustomMessage
@@ -160,5 +192,10 @@ pub const TYPES: &[super::Entry] = &[
     entry!("mp/reply.schema.json", "TransInfo", wechat_types::mp::TransInfo),
     entry!("mp/typing.schema.json", "TypingCommand", wechat_types::mp::TypingCommand),
     entry!("mp/typing.schema.json", "TypingRequest", wechat_types::mp::TypingRequest),
+    entry!(
+        "work/inbound.schema.json", "InboundMessage", wechat_types::work::InboundMessage
+    ),
+    entry!("work/inbound.schema.json", "InboundEvent", wechat_types::work::InboundEvent),
+    entry!("work/inbound.schema.json", "KfMsgOrEvent", wechat_types::work::KfMsgOrEvent),
     entry!("work/token.schema.json", "GetTokenQuery", wechat_types::work::GetTokenQuery),
 ];

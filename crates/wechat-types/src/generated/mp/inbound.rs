@@ -39,7 +39,7 @@ impl crate::Validate for MessageHeader {
         Ok(())
     }
 }
-/// A push, by its `MsgType`. Message types this schema does not know (e.g. the Mini Program's `miniprogrampage`) are kept raw in `Unknown`.
+/// A push to an Official Account, by its `MsgType`. Message types this schema does not know (e.g. the Mini Program's `miniprogrampage`, which `miniprogram::InboundMessage` models) are kept raw in `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(tag = "MsgType")]
