@@ -32,8 +32,9 @@
 //!
 //! * `schemars`: derive [`schemars::JsonSchema`](https://docs.rs/schemars/1) for every type; the
 //!   derived schemas equal the source schemas (a test compares them).
-//! * `xml`: [`xml::from_str`] and [`xml::to_string`] for pushed XML messages and XML passive
-//!   replies (quick-xml).
+//! * `xml`: [`xml::from_str`] for pushed XML messages, and [`xml::to_string`] /
+//!   [`xml::to_string_with`] for XML passive replies, compact or one element per line as the
+//!   official encrypted replies are (quick-xml).
 
 #[rustfmt::skip]
 mod generated;

@@ -122,13 +122,61 @@ pub fn to_map(xml: &str) -> Result<Map<String, Value>, XmlError> {
     }
 }
 
-/// Writes `value` as a WeChat XML document under `<xml>`: members become elements in field
-/// order, strings are CDATA (as in every official example), numbers plain text.
+/// Writes `value` as a WeChat XML document under `<xml>` on one line ([`Layout::Compact`]):
+/// members become elements in field order, strings are CDATA (as in every official example),
+/// numbers plain text.
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, XmlError> {
+    to_string_with(value, Layout::Compact)
+}
+
+/// How [`to_string_with`] lays out the elements of a document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Layout {
+    /// Everything on one line: `<xml><A>1</A><B>2</B></xml>`.
+    #[default]
+    Compact,
+    /// Every element on a line of its own, without indentation, the way the official
+    /// WXBizMsgCrypt samples write an encrypted reply:
+    /// `<xml>\n<Encrypt><![CDATA[...]]></Encrypt>\n...\n</xml>` (no newline after `</xml>`).
+    Lines,
+}
+
+/// Writes `value` as a WeChat XML document under `<xml>` in the given [`Layout`]; otherwise
+/// exactly as [`to_string`].
+///
+/// Text containing `]]>` is split over two CDATA sections (`]]]]><![CDATA[>`), so the document
+/// stays well-formed and [`from_str`] reads the text back unchanged.
+///
+/// ```
+/// use wechat_types::common::EncryptedReply;
+/// use wechat_types::xml::{self, Layout};
+///
+/// let reply = EncryptedReply::new("ENCRYPT", "407518b7649e86ef23978113f92d27afa9296533", 1411525903, "461056294");
+/// assert_eq!(
+///     xml::to_string_with(&reply, Layout::Lines)?,
+///     "<xml>\n<Encrypt><![CDATA[ENCRYPT]]></Encrypt>\n\
+///      <MsgSignature><![CDATA[407518b7649e86ef23978113f92d27afa9296533]]></MsgSignature>\n\
+///      <TimeStamp>1411525903</TimeStamp>\n<Nonce><![CDATA[461056294]]></Nonce>\n</xml>"
+/// );
+/// # Ok::<(), wechat_types::xml::XmlError>(())
+/// ```
+pub fn to_string_with<T: Serialize + ?Sized>(
+    value: &T,
+    layout: Layout,
+) -> Result<String, XmlError> {
     let mut out = String::new();
     let mut serializer = quick_xml::se::Serializer::with_root(&mut out, Some("xml"))
         .map_err(|e| XmlError::Encode(e.to_string()))?;
     serializer.text_format(quick_xml::se::TextFormat::CData);
+    match layout {
+        Layout::Compact => {}
+        // A zero-width indent: a line break before every element and before each end tag of a
+        // record, nothing else.
+        Layout::Lines => {
+            serializer.indent(' ', 0);
+        }
+    }
     value
         .serialize(serializer)
         .map_err(|e| XmlError::Encode(e.to_string()))?;

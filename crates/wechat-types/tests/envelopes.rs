@@ -1,4 +1,5 @@
-//! The encrypted callback envelopes, the Mini Program's pushes and WeChat Work's callbacks.
+//! The encrypted callback envelopes (and the exact XML layout of a reply), the Mini Program's
+//! pushes and WeChat Work's callbacks.
 
 use serde_json::json;
 use wechat_types::common::{EncryptedPush, EncryptedReply};
@@ -80,7 +81,8 @@ fn the_kf_callback_token_is_redacted_in_debug() {
 
 #[cfg(feature = "xml")]
 mod xml {
-    use wechat_types::common::EncryptedPush;
+    use wechat_types::common::{EncryptedPush, EncryptedReply};
+    use wechat_types::xml::Layout;
     use wechat_types::{miniprogram, work, xml};
 
     fn fixture(module: &str, def: &str, name: &str) -> String {
@@ -176,5 +178,73 @@ mod xml {
             (Some("text"), Some("218"))
         );
         assert_eq!(raw.len(), 7, "every member is kept: {raw:?}");
+    }
+
+    #[test]
+    fn the_encrypted_reply_is_written_in_the_official_byte_layout() {
+        // Reference §17.1 V2's full reply XML (the fixture file ends with a newline; the reply
+        // does not).
+        let official = fixture("common", "EncryptedReply", "work_v2.xml");
+        let official = official.strip_suffix('\n').unwrap();
+        let reply: EncryptedReply = xml::from_str(official).unwrap();
+        assert_eq!(reply.time_stamp, 1411525903);
+        assert_eq!(
+            xml::to_string_with(&reply, Layout::Lines).unwrap(),
+            official
+        );
+
+        let built = EncryptedReply::new(
+            reply.encrypt.clone(),
+            "407518b7649e86ef23978113f92d27afa9296533",
+            1411525903,
+            "461056294",
+        );
+        assert_eq!(
+            xml::to_string_with(&built, Layout::Lines).unwrap(),
+            official
+        );
+        assert_eq!(
+            xml::to_string_with(&built, Layout::Compact).unwrap(),
+            official.replace('\n', ""),
+        );
+        assert_eq!(
+            xml::to_string(&built).unwrap(),
+            xml::to_string_with(&built, Layout::default()).unwrap()
+        );
+    }
+
+    #[test]
+    fn cdata_text_containing_the_cdata_end_stays_well_formed() {
+        let tricky = "a]]>b]]]]>c<![CDATA[d]]>";
+        let reply = EncryptedReply::new(tricky, "sig", 1, "]]>");
+        for layout in [Layout::Compact, Layout::Lines] {
+            let written = xml::to_string_with(&reply, layout).unwrap();
+            // quick-xml splits the text over several CDATA sections.
+            assert!(written.contains("a]]]]><![CDATA[>b"), "{written}");
+            let map = xml::to_map(&written).unwrap();
+            assert_eq!(map["Encrypt"], tricky, "{written}");
+            let again: EncryptedReply = xml::from_str(&written).unwrap();
+            assert_eq!(again, reply, "{written}");
+        }
+    }
+
+    #[test]
+    fn nested_records_get_a_line_per_element_too() {
+        use wechat_types::mp::{
+            KfAccount, MessageHeader, PassiveReply, TransInfo, TransferCustomerService,
+        };
+        let reply = PassiveReply::from(
+            TransferCustomerService::new(MessageHeader::new("OPENID", "gh_account", 1399197672))
+                .with_trans_info(TransInfo::new(KfAccount::new("test1@test"))),
+        );
+        let written = xml::to_string_with(&reply, Layout::Lines).unwrap();
+        assert_eq!(
+            written,
+            "<xml>\n<MsgType><![CDATA[transfer_customer_service]]></MsgType>\n\
+             <ToUserName><![CDATA[OPENID]]></ToUserName>\n<FromUserName><![CDATA[gh_account]]></FromUserName>\n\
+             <CreateTime>1399197672</CreateTime>\n<TransInfo>\n<KfAccount><![CDATA[test1@test]]></KfAccount>\n\
+             </TransInfo>\n</xml>"
+        );
+        assert_eq!(xml::from_str::<PassiveReply>(&written).unwrap(), reply);
     }
 }
