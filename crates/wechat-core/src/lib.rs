@@ -55,6 +55,7 @@
 //! Without a backend feature the clients still build with a backend you pass in.
 
 mod backend;
+pub mod callback;
 mod client;
 mod endpoint;
 #[rustfmt::skip]
