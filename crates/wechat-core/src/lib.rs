@@ -15,6 +15,9 @@
 //! * **Typed errors** ([`Error`]): WeChat's errcode with its documented meaning, HTTP status,
 //!   transport failures, undecodable answers and requests refused before sending, none of them
 //!   ever showing a credential.
+//! * **Callbacks** ([`callback`]): WeChat's URL verification, signed and encrypted pushes
+//!   (WXBizMsgCrypt) turned into typed messages, and sealed passive replies, for all three
+//!   surfaces.
 //!
 //! # Async
 //!

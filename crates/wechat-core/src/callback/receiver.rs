@@ -10,7 +10,7 @@ use wechat_types::common::EncryptedPush;
 
 use super::inbound::{decode, sniff};
 use super::signature;
-use super::{CallbackError, CallbackQuery, InboundPlatform, MsgCrypt, PayloadFormat};
+use super::{CallbackError, CallbackQuery, Decrypted, InboundPlatform, MsgCrypt, PayloadFormat};
 use crate::{AppPlatform, Clock, MiniProgram, OfficialAccount, Secret, SystemClock, Work};
 
 /// The server side of one app's callback URL, for surface `P`.
@@ -163,36 +163,50 @@ impl<P: InboundPlatform> Receiver<P> {
     /// Checks a pushed request and returns its message as text, decrypted if it came
     /// encrypted, with the format it is in.
     pub fn open(&self, query: &CallbackQuery, body: &[u8]) -> Result<Opened, CallbackError> {
+        let checked = self.check(query, body)?;
+        Ok(Opened {
+            text: match checked.text {
+                Text::Plain(text) => text.to_owned(),
+                Text::Decrypted(decrypted) => decrypted.into_message(),
+            },
+            format: checked.format,
+            encrypted: checked.encrypted,
+            nonce: checked.nonce.to_owned(),
+        })
+    }
+
+    /// The checks of [`open`](Receiver::open), with the message left where it lies.
+    fn check<'a>(
+        &self,
+        query: &'a CallbackQuery,
+        body: &'a [u8],
+    ) -> Result<Checked<'a>, CallbackError> {
         let timestamp = query.required_timestamp()?;
         let nonce = query.required_nonce()?;
         let format = sniff::<P>(body, "envelope")?;
         let encrypted = P::ALWAYS_ENCRYPTED || query.is_encrypted();
-        let text = if encrypted {
+        let (text, format) = if encrypted {
             let msg_signature = query.required_msg_signature()?;
             let crypt = self.configured_crypt()?;
             let envelope_text = utf8(body, "envelope", format)?;
             let envelope: EncryptedPush = decode(envelope_text, format, "envelope")?;
             let decrypted =
                 crypt.verify_and_decrypt(msg_signature, timestamp, nonce, &envelope.encrypt)?;
-            decrypted.into_message()
+            let format = sniff::<P>(decrypted.message().as_bytes(), "message")?;
+            (Text::Decrypted(decrypted), format)
         } else {
             if self.encryption_required {
                 return Err(CallbackError::EncryptionRequired);
             }
             self.verify_plain(query.required_signature()?, timestamp, nonce)?;
-            utf8(body, "message", format)?.to_owned()
+            (Text::Plain(utf8(body, "message", format)?), format)
         };
         self.check_timestamp(timestamp)?;
-        let format = if encrypted {
-            sniff::<P>(text.as_bytes(), "message")?
-        } else {
-            format
-        };
-        Ok(Opened {
+        Ok(Checked {
             text,
             format,
             encrypted,
-            nonce: nonce.to_owned(),
+            nonce,
         })
     }
 
@@ -211,13 +225,17 @@ impl<P: InboundPlatform> Receiver<P> {
         query: &CallbackQuery,
         body: &[u8],
     ) -> Result<Push<P::Inbound>, CallbackError> {
-        let opened = self.open(query, body)?;
-        let message = decode(&opened.text, opened.format, "message")?;
+        let checked = self.check(query, body)?;
+        let text = match &checked.text {
+            Text::Plain(text) => text,
+            Text::Decrypted(decrypted) => decrypted.message(),
+        };
+        let message = decode(text, checked.format, "message")?;
         Ok(Push {
             message,
-            format: opened.format,
-            encrypted: opened.encrypted,
-            nonce: opened.nonce,
+            format: checked.format,
+            encrypted: checked.encrypted,
+            nonce: checked.nonce.to_owned(),
         })
     }
 
@@ -318,6 +336,22 @@ impl<P: InboundPlatform> Clone for Receiver<P> {
             platform: PhantomData,
         }
     }
+}
+
+/// A checked request's message, where it lies.
+enum Text<'a> {
+    /// The body itself, in plain mode.
+    Plain(&'a str),
+    /// Decrypted from the envelope.
+    Decrypted(Decrypted),
+}
+
+/// What the checks of a request found.
+struct Checked<'a> {
+    text: Text<'a>,
+    format: PayloadFormat,
+    encrypted: bool,
+    nonce: &'a str,
 }
 
 /// A checked (and decrypted) pushed message, as text.

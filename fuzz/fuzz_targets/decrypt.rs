@@ -1,0 +1,10 @@
+//! libFuzzer entry point of [`wechat_fuzz::decrypt`]; run with `cargo fuzz run decrypt` (see README).
+#![cfg_attr(fuzzing, no_main)]
+
+#[cfg(fuzzing)]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| wechat_fuzz::decrypt(data));
+
+/// Outside `cargo fuzz` the target is an empty program, so that stable builds of the
+/// workspace compile it without libFuzzer.
+#[cfg(not(fuzzing))]
+fn main() {}
