@@ -298,6 +298,21 @@ fn random_prefix() -> Result<[u8; 16], CallbackError> {
     Ok(random)
 }
 
+/// A fresh nonce for a reply that does not reuse the request's: ten random decimal digits, the
+/// form WeChat's own nonces take.
+///
+/// ```
+/// let nonce = wechat_core::callback::random_nonce()?;
+/// assert_eq!(nonce.len(), 10);
+/// assert!(nonce.bytes().all(|b| b.is_ascii_digit()));
+/// # Ok::<(), wechat_core::callback::CallbackError>(())
+/// ```
+pub fn random_nonce() -> Result<String, CallbackError> {
+    let mut random = [0_u8; 10];
+    getrandom::fill(&mut random).map_err(|_| CallbackError::RandomSource)?;
+    Ok(random.iter().map(|b| char::from(b'0' + b % 10)).collect())
+}
+
 /// A nonce that can stand in a reply envelope as WeChat's do (they are digits).
 fn check_nonce(nonce: &str) -> Result<(), CallbackError> {
     let fits = (1..=64).contains(&nonce.len())

@@ -88,7 +88,8 @@ pub enum CallbackError {
         /// The message's length.
         len: usize,
     },
-    /// The operating system gave no random bytes for the reply's random prefix. (−40006)
+    /// The operating system gave no random bytes (for a reply's random prefix or nonce).
+    /// (−40006)
     #[error("no random bytes available to encrypt the reply")]
     RandomSource,
     /// The reply or its envelope cannot be written: the nonce is not 1 to 64 letters, digits,

@@ -20,7 +20,7 @@ mod query;
 mod receiver;
 mod signature;
 
-pub use crypt::{Decrypted, MsgCrypt};
+pub use crypt::{Decrypted, MsgCrypt, random_nonce};
 pub use error::{BufferError, CallbackError, PayloadFormat};
 pub use inbound::InboundPlatform;
 pub use key::ENCODING_AES_KEY_LEN;

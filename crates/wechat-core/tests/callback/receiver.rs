@@ -466,3 +466,33 @@ fn work_requests_are_always_encrypted() {
     };
     assert_eq!(event.open_kf_id, None);
 }
+
+#[test]
+fn receivers_can_be_shared_between_request_handlers() {
+    fn shared<T: Send + Sync + Clone + 'static>() {}
+    shared::<Receiver<wechat_core::OfficialAccount>>();
+    shared::<Receiver<wechat_core::MiniProgram>>();
+    shared::<Receiver<wechat_core::Work>>();
+    shared::<MsgCrypt>();
+}
+
+#[test]
+fn a_random_nonce_seals_a_reply_that_opens() {
+    let crypt = MsgCrypt::new(TOKEN, KEY, APPID).unwrap();
+    let nonce = wechat_core::callback::random_nonce().unwrap();
+    assert_ne!(nonce, wechat_core::callback::random_nonce().unwrap());
+    let sealed = crypt
+        .seal("<xml/>", PayloadFormat::Xml, 1_700_000_000, &nonce)
+        .unwrap();
+    let envelope = wechat_types::xml::to_map(&sealed).unwrap();
+    assert_eq!(envelope["Nonce"], nonce.as_str());
+    let opened = crypt
+        .verify_and_decrypt(
+            envelope["MsgSignature"].as_str().unwrap(),
+            "1700000000",
+            &nonce,
+            envelope["Encrypt"].as_str().unwrap(),
+        )
+        .unwrap();
+    assert_eq!(opened.message(), "<xml/>");
+}
