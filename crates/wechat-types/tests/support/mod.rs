@@ -17,6 +17,13 @@ pub struct Entry {
     /// XML text -> the type -> XML -> the type again (must be equal) -> compact JSON text.
     #[cfg(feature = "xml")]
     pub xml_to_json: fn(&str) -> Result<String, String>,
+    /// XML text -> the type (read directly) -> compact JSON text, or the error's text.
+    #[cfg(feature = "xml")]
+    pub xml_direct: fn(&str) -> Result<String, String>,
+    /// XML text -> `xml::to_map` -> `serde_json::Value` -> the type -> compact JSON text, or the
+    /// error's text: what `xml::from_str` did before it read the tree directly.
+    #[cfg(feature = "xml")]
+    pub xml_via_map: fn(&str) -> Result<String, String>,
     /// The schema schemars derives for the type (root schema with `$defs`).
     #[cfg(feature = "schemars")]
     pub derived_schema: fn() -> serde_json::Value,
@@ -38,6 +45,10 @@ macro_rules! entry {
             json_roundtrip: $crate::support::json_roundtrip::<$ty>,
             #[cfg(feature = "xml")]
             xml_to_json: $crate::support::xml_to_json::<$ty>,
+            #[cfg(feature = "xml")]
+            xml_direct: $crate::support::xml_direct::<$ty>,
+            #[cfg(feature = "xml")]
+            xml_via_map: $crate::support::xml_via_map::<$ty>,
             #[cfg(feature = "schemars")]
             derived_schema: $crate::support::derived_schema::<$ty>,
         }
@@ -76,6 +87,20 @@ pub fn xml_to_json<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug
             "XML round trip changed the value:\n{value:?}\n{again:?}\nvia {written}"
         ));
     }
+    serde_json::to_string(&value).map_err(|e| e.to_string())
+}
+
+#[cfg(feature = "xml")]
+pub fn xml_direct<T: Serialize + DeserializeOwned>(text: &str) -> Result<String, String> {
+    let value: T = wechat_types::xml::from_str(text).map_err(|e| e.to_string())?;
+    serde_json::to_string(&value).map_err(|e| e.to_string())
+}
+
+#[cfg(feature = "xml")]
+pub fn xml_via_map<T: Serialize + DeserializeOwned>(text: &str) -> Result<String, String> {
+    let map = wechat_types::xml::to_map(text).map_err(|e| e.to_string())?;
+    let value = T::deserialize(serde_json::Value::Object(map))
+        .map_err(|e| wechat_types::xml::XmlError::Decode(e).to_string())?;
     serde_json::to_string(&value).map_err(|e| e.to_string())
 }
 
