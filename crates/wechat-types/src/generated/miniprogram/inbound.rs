@@ -29,38 +29,46 @@ impl<'de> serde::Deserialize<'de> for InboundMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, map) = crate::tagged::split::<D>(deserializer, "MsgType")?;
-        match tag.as_str() {
+        crate::tagged::deserialize(deserializer)
+    }
+}
+impl crate::tagged::Tagged for InboundMessage {
+    const NAME: &'static str = "InboundMessage";
+    const TAG: &'static str = "MsgType";
+    const HINT: &'static [&'static str] = &["MsgType", "Event"];
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        body: D,
+    ) -> Result<Result<Self, D>, D::Error> {
+        let value = match tag {
             "text" => {
-                crate::tagged::variant::<
-                    super::InboundText,
-                    D::Error,
-                >(map, "MsgType", "text")
-                    .map(Self::Text)
+                Self::Text(
+                    <super::InboundText as serde::Deserialize>::deserialize(body)?,
+                )
             }
             "image" => {
-                crate::tagged::variant::<
-                    super::InboundImage,
-                    D::Error,
-                >(map, "MsgType", "image")
-                    .map(Self::Image)
+                Self::Image(
+                    <super::InboundImage as serde::Deserialize>::deserialize(body)?,
+                )
             }
             "miniprogrampage" => {
-                crate::tagged::variant::<
-                    super::InboundMiniProgramPage,
-                    D::Error,
-                >(map, "MsgType", "miniprogrampage")
-                    .map(Self::MiniProgramPage)
+                Self::MiniProgramPage(
+                    <super::InboundMiniProgramPage as serde::Deserialize>::deserialize(
+                        body,
+                    )?,
+                )
             }
             "event" => {
-                crate::tagged::variant::<
-                    super::InboundEvent,
-                    D::Error,
-                >(map, "MsgType", "event")
-                    .map(Self::Event)
+                Self::Event(
+                    <super::InboundEvent as serde::Deserialize>::deserialize(body)?,
+                )
             }
-            _ => Ok(Self::Unknown(crate::tagged::restore(map, "MsgType", tag))),
-        }
+            _ => return Ok(Err(body)),
+        };
+        Ok(Ok(value))
+    }
+    fn unknown(raw: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self::Unknown(raw)
     }
 }
 impl From<super::InboundText> for InboundMessage {
@@ -319,17 +327,31 @@ impl<'de> serde::Deserialize<'de> for InboundEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, map) = crate::tagged::split::<D>(deserializer, "Event")?;
-        match tag.as_str() {
+        crate::tagged::deserialize(deserializer)
+    }
+}
+impl crate::tagged::Tagged for InboundEvent {
+    const NAME: &'static str = "InboundEvent";
+    const TAG: &'static str = "Event";
+    const HINT: &'static [&'static str] = &["Event"];
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        body: D,
+    ) -> Result<Result<Self, D>, D::Error> {
+        let value = match tag {
             "user_enter_tempsession" => {
-                crate::tagged::variant::<
-                    super::UserEnterTempSession,
-                    D::Error,
-                >(map, "Event", "user_enter_tempsession")
-                    .map(Self::UserEnterTempSession)
+                Self::UserEnterTempSession(
+                    <super::UserEnterTempSession as serde::Deserialize>::deserialize(
+                        body,
+                    )?,
+                )
             }
-            _ => Ok(Self::Unknown(crate::tagged::restore(map, "Event", tag))),
-        }
+            _ => return Ok(Err(body)),
+        };
+        Ok(Ok(value))
+    }
+    fn unknown(raw: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self::Unknown(raw)
     }
 }
 impl From<super::UserEnterTempSession> for InboundEvent {

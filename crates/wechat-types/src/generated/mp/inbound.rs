@@ -79,66 +79,64 @@ impl<'de> serde::Deserialize<'de> for InboundMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, map) = crate::tagged::split::<D>(deserializer, "MsgType")?;
-        match tag.as_str() {
+        crate::tagged::deserialize(deserializer)
+    }
+}
+impl crate::tagged::Tagged for InboundMessage {
+    const NAME: &'static str = "InboundMessage";
+    const TAG: &'static str = "MsgType";
+    const HINT: &'static [&'static str] = &["MsgType", "Event"];
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        body: D,
+    ) -> Result<Result<Self, D>, D::Error> {
+        let value = match tag {
             "text" => {
-                crate::tagged::variant::<
-                    super::InboundText,
-                    D::Error,
-                >(map, "MsgType", "text")
-                    .map(Self::Text)
+                Self::Text(
+                    <super::InboundText as serde::Deserialize>::deserialize(body)?,
+                )
             }
             "image" => {
-                crate::tagged::variant::<
-                    super::InboundImage,
-                    D::Error,
-                >(map, "MsgType", "image")
-                    .map(Self::Image)
+                Self::Image(
+                    <super::InboundImage as serde::Deserialize>::deserialize(body)?,
+                )
             }
             "voice" => {
-                crate::tagged::variant::<
-                    super::InboundVoice,
-                    D::Error,
-                >(map, "MsgType", "voice")
-                    .map(Self::Voice)
+                Self::Voice(
+                    <super::InboundVoice as serde::Deserialize>::deserialize(body)?,
+                )
             }
             "video" => {
-                crate::tagged::variant::<
-                    super::InboundVideo,
-                    D::Error,
-                >(map, "MsgType", "video")
-                    .map(Self::Video)
+                Self::Video(
+                    <super::InboundVideo as serde::Deserialize>::deserialize(body)?,
+                )
             }
             "shortvideo" => {
-                crate::tagged::variant::<
-                    super::InboundShortVideo,
-                    D::Error,
-                >(map, "MsgType", "shortvideo")
-                    .map(Self::ShortVideo)
+                Self::ShortVideo(
+                    <super::InboundShortVideo as serde::Deserialize>::deserialize(body)?,
+                )
             }
             "location" => {
-                crate::tagged::variant::<
-                    super::InboundLocation,
-                    D::Error,
-                >(map, "MsgType", "location")
-                    .map(Self::Location)
+                Self::Location(
+                    <super::InboundLocation as serde::Deserialize>::deserialize(body)?,
+                )
             }
             "link" => {
-                crate::tagged::variant::<
-                    super::InboundLink,
-                    D::Error,
-                >(map, "MsgType", "link")
-                    .map(Self::Link)
+                Self::Link(
+                    <super::InboundLink as serde::Deserialize>::deserialize(body)?,
+                )
             }
             "event" => {
-                crate::tagged::variant::<
-                    super::InboundEvent,
-                    D::Error,
-                >(map, "MsgType", "event")
-                    .map(Self::Event)
+                Self::Event(
+                    <super::InboundEvent as serde::Deserialize>::deserialize(body)?,
+                )
             }
-            _ => Ok(Self::Unknown(crate::tagged::restore(map, "MsgType", tag))),
-        }
+            _ => return Ok(Err(body)),
+        };
+        Ok(Ok(value))
+    }
+    fn unknown(raw: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self::Unknown(raw)
     }
 }
 impl From<super::InboundText> for InboundMessage {
@@ -706,31 +704,39 @@ impl<'de> serde::Deserialize<'de> for InboundEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, map) = crate::tagged::split::<D>(deserializer, "Event")?;
-        match tag.as_str() {
+        crate::tagged::deserialize(deserializer)
+    }
+}
+impl crate::tagged::Tagged for InboundEvent {
+    const NAME: &'static str = "InboundEvent";
+    const TAG: &'static str = "Event";
+    const HINT: &'static [&'static str] = &["Event"];
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        body: D,
+    ) -> Result<Result<Self, D>, D::Error> {
+        let value = match tag {
             "kf_create_session" => {
-                crate::tagged::variant::<
-                    super::KfCreateSession,
-                    D::Error,
-                >(map, "Event", "kf_create_session")
-                    .map(Self::KfCreateSession)
+                Self::KfCreateSession(
+                    <super::KfCreateSession as serde::Deserialize>::deserialize(body)?,
+                )
             }
             "kf_close_session" => {
-                crate::tagged::variant::<
-                    super::KfCloseSession,
-                    D::Error,
-                >(map, "Event", "kf_close_session")
-                    .map(Self::KfCloseSession)
+                Self::KfCloseSession(
+                    <super::KfCloseSession as serde::Deserialize>::deserialize(body)?,
+                )
             }
             "kf_switch_session" => {
-                crate::tagged::variant::<
-                    super::KfSwitchSession,
-                    D::Error,
-                >(map, "Event", "kf_switch_session")
-                    .map(Self::KfSwitchSession)
+                Self::KfSwitchSession(
+                    <super::KfSwitchSession as serde::Deserialize>::deserialize(body)?,
+                )
             }
-            _ => Ok(Self::Unknown(crate::tagged::restore(map, "Event", tag))),
-        }
+            _ => return Ok(Err(body)),
+        };
+        Ok(Ok(value))
+    }
+    fn unknown(raw: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self::Unknown(raw)
     }
 }
 impl From<super::KfCreateSession> for InboundEvent {

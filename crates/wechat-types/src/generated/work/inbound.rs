@@ -20,17 +20,29 @@ impl<'de> serde::Deserialize<'de> for InboundMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, map) = crate::tagged::split::<D>(deserializer, "MsgType")?;
-        match tag.as_str() {
+        crate::tagged::deserialize(deserializer)
+    }
+}
+impl crate::tagged::Tagged for InboundMessage {
+    const NAME: &'static str = "InboundMessage";
+    const TAG: &'static str = "MsgType";
+    const HINT: &'static [&'static str] = &["MsgType", "Event"];
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        body: D,
+    ) -> Result<Result<Self, D>, D::Error> {
+        let value = match tag {
             "event" => {
-                crate::tagged::variant::<
-                    super::InboundEvent,
-                    D::Error,
-                >(map, "MsgType", "event")
-                    .map(Self::Event)
+                Self::Event(
+                    <super::InboundEvent as serde::Deserialize>::deserialize(body)?,
+                )
             }
-            _ => Ok(Self::Unknown(crate::tagged::restore(map, "MsgType", tag))),
-        }
+            _ => return Ok(Err(body)),
+        };
+        Ok(Ok(value))
+    }
+    fn unknown(raw: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self::Unknown(raw)
     }
 }
 impl From<super::InboundEvent> for InboundMessage {
@@ -66,17 +78,29 @@ impl<'de> serde::Deserialize<'de> for InboundEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (tag, map) = crate::tagged::split::<D>(deserializer, "Event")?;
-        match tag.as_str() {
+        crate::tagged::deserialize(deserializer)
+    }
+}
+impl crate::tagged::Tagged for InboundEvent {
+    const NAME: &'static str = "InboundEvent";
+    const TAG: &'static str = "Event";
+    const HINT: &'static [&'static str] = &["Event"];
+    fn variant<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        body: D,
+    ) -> Result<Result<Self, D>, D::Error> {
+        let value = match tag {
             "kf_msg_or_event" => {
-                crate::tagged::variant::<
-                    super::KfMsgOrEvent,
-                    D::Error,
-                >(map, "Event", "kf_msg_or_event")
-                    .map(Self::KfMsgOrEvent)
+                Self::KfMsgOrEvent(
+                    <super::KfMsgOrEvent as serde::Deserialize>::deserialize(body)?,
+                )
             }
-            _ => Ok(Self::Unknown(crate::tagged::restore(map, "Event", tag))),
-        }
+            _ => return Ok(Err(body)),
+        };
+        Ok(Ok(value))
+    }
+    fn unknown(raw: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self::Unknown(raw)
     }
 }
 impl From<super::KfMsgOrEvent> for InboundEvent {
