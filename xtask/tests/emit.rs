@@ -86,3 +86,53 @@ fn open_unions_name_nested_tags_and_consume_the_body_of_unit_and_inline_variants
         assert!(code.contains(expected), "{expected} not in {code}");
     }
 }
+
+#[test]
+fn flattened_structs_are_read_in_one_pass_unless_a_union_or_a_name_clash_needs_serde() {
+    let header = json!({"type": "object", "description": "H.",
+        "properties": {"From": {"type": "string", "description": "F."}}, "required": ["From"]});
+    let code = generate_mp(
+        "flat",
+        json!({
+            "Header": header,
+            "Middle": {"type": "object", "description": "M.",
+                "allOf": [{"$ref": "#/$defs/Header", "x-rust-name": "header"}],
+                "properties": {"y": {"type": "integer", "description": "Y."}}},
+            "Outer": {"type": "object", "description": "O.",
+                "allOf": [{"$ref": "#/$defs/Middle", "x-rust-name": "middle"}],
+                "properties": {"x": {"type": "string", "description": "X."}}, "required": ["x"]},
+            "Clash": {"type": "object", "description": "C.",
+                "allOf": [{"$ref": "#/$defs/Header", "x-rust-name": "header"}],
+                "properties": {"From": {"type": "string", "description": "Clash."}}},
+            "Choice": {"description": "U.", "oneOf": [
+                {"type": "object", "description": "A.", "properties": {"t": {"const": "a"}}, "required": ["t"]}
+            ]},
+            "WithUnion": {"type": "object", "description": "W.",
+                "allOf": [{"$ref": "#/$defs/Choice", "x-rust-name": "choice"}]}
+        }),
+    );
+    // `Outer` reads `From` (two levels down), `y` and `x` in one struct.
+    assert!(
+        code.contains(
+            "Ok(Self{middle:super::Middle{header:super::Header{from:wire.m0},y:wire.m1,},x:wire.m2,})"
+        ),
+        "{code}"
+    );
+    assert!(
+        code.contains(r#"#[serde(rename="From")]m0:String,#[serde(rename="y")]#[serde(default)]#[serde(deserialize_with="crate::lenient::option_number")]m1:Option<i64>"#),
+        "{code}"
+    );
+    for name in ["Clash", "WithUnion"] {
+        let start = code.find(&format!("pubstruct{name}{{")).unwrap();
+        let derive = &code[..start].rfind("#[derive(").unwrap();
+        assert!(
+            code[*derive..start].contains("serde::Deserialize"),
+            "{name} keeps serde's derive: {}",
+            &code[*derive..start]
+        );
+        assert!(
+            !code.contains(&format!("serde::Deserialize<'de>for{name}{{")),
+            "{name}"
+        );
+    }
+}

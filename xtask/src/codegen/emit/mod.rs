@@ -4,6 +4,7 @@
 mod core_endpoints;
 mod endpoints;
 mod errcodes;
+mod flat_struct;
 mod open_union;
 mod registry;
 mod types;

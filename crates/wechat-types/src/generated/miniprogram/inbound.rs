@@ -104,7 +104,7 @@ impl crate::Validate for InboundMessage {
     }
 }
 /// A text message from a user.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InboundText {
@@ -127,6 +127,43 @@ pub struct InboundText {
         schemars(schema_with = "crate::lenient::schema::string_or_integer")
     )]
     pub business_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for InboundText {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "InboundText")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "Content")]
+            m3: String,
+            #[serde(rename = "MsgId")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m4: u64,
+            #[serde(rename = "BusinessId")]
+            #[serde(default)]
+            #[serde(deserialize_with = "crate::lenient::option_string")]
+            m5: Option<String>,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: crate::mp::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            content: wire.m3,
+            msg_id: wire.m4,
+            business_id: wire.m5,
+        })
+    }
 }
 impl InboundText {
     /// Creates a [`InboundText`] from its required members; optional members start absent.
@@ -158,7 +195,7 @@ impl crate::Validate for InboundText {
     }
 }
 /// An image message from a user.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InboundImage {
@@ -185,6 +222,47 @@ pub struct InboundImage {
         schemars(schema_with = "crate::lenient::schema::string_or_integer")
     )]
     pub business_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for InboundImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "InboundImage")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "PicUrl")]
+            #[serde(default)]
+            m3: Option<String>,
+            #[serde(rename = "MediaId")]
+            m4: String,
+            #[serde(rename = "MsgId")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m5: u64,
+            #[serde(rename = "BusinessId")]
+            #[serde(default)]
+            #[serde(deserialize_with = "crate::lenient::option_string")]
+            m6: Option<String>,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: crate::mp::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            pic_url: wire.m3,
+            media_id: wire.m4,
+            msg_id: wire.m5,
+            business_id: wire.m6,
+        })
+    }
 }
 impl InboundImage {
     /// Creates a [`InboundImage`] from its required members; optional members start absent.
@@ -223,7 +301,7 @@ impl crate::Validate for InboundImage {
     }
 }
 /// A Mini Program card (小程序卡片) a user sent into the conversation.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InboundMiniProgramPage {
@@ -260,6 +338,57 @@ pub struct InboundMiniProgramPage {
         schemars(schema_with = "crate::lenient::schema::string_or_integer")
     )]
     pub business_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for InboundMiniProgramPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "InboundMiniProgramPage")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "MsgId")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m3: u64,
+            #[serde(rename = "Title")]
+            m4: String,
+            #[serde(rename = "AppId")]
+            m5: String,
+            #[serde(rename = "PagePath")]
+            m6: String,
+            #[serde(rename = "ThumbUrl")]
+            #[serde(default)]
+            m7: Option<String>,
+            #[serde(rename = "ThumbMediaId")]
+            #[serde(default)]
+            m8: Option<String>,
+            #[serde(rename = "BusinessId")]
+            #[serde(default)]
+            #[serde(deserialize_with = "crate::lenient::option_string")]
+            m9: Option<String>,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: crate::mp::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            msg_id: wire.m3,
+            title: wire.m4,
+            app_id: wire.m5,
+            page_path: wire.m6,
+            thumb_url: wire.m7,
+            thumb_media_id: wire.m8,
+            business_id: wire.m9,
+        })
+    }
 }
 impl InboundMiniProgramPage {
     /// Creates a [`InboundMiniProgramPage`] from its required members; optional members start absent.
@@ -369,7 +498,7 @@ impl crate::Validate for InboundEvent {
     }
 }
 /// The `user_enter_tempsession` event: the user (`FromUserName`) entered the customer-service conversation, e.g. through a `<button open-type="contact">`. It opens a short window for a couple of customer-service messages (reference §9.1) and is never forwarded to the web kf tool, so never answer it with `transfer_customer_service`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct UserEnterTempSession {
@@ -389,6 +518,40 @@ pub struct UserEnterTempSession {
         schemars(schema_with = "crate::lenient::schema::string_or_integer")
     )]
     pub business_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for UserEnterTempSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "UserEnterTempSession")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "SessionFrom")]
+            #[serde(default)]
+            m3: Option<String>,
+            #[serde(rename = "BusinessId")]
+            #[serde(default)]
+            #[serde(deserialize_with = "crate::lenient::option_string")]
+            m4: Option<String>,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: crate::mp::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            session_from: wire.m3,
+            business_id: wire.m4,
+        })
+    }
 }
 impl UserEnterTempSession {
     /// Creates a [`UserEnterTempSession`] from its required members; optional members start absent.

@@ -196,7 +196,7 @@ impl crate::Validate for InboundMessage {
     }
 }
 /// A text message from a user. When the user taps an option of a menu message (`msgmenu`), WeChat pushes a text message whose `Content` is the option text and whose `bizmsgmenuid` is the option id.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InboundText {
@@ -233,6 +233,53 @@ pub struct InboundText {
         schemars(schema_with = "crate::lenient::schema::string_or_integer")
     )]
     pub biz_msg_menu_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for InboundText {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "InboundText")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "Content")]
+            m3: String,
+            #[serde(rename = "MsgId")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m4: u64,
+            #[serde(rename = "MsgDataId")]
+            #[serde(default)]
+            #[serde(deserialize_with = "crate::lenient::option_string")]
+            m5: Option<String>,
+            #[serde(rename = "Idx")]
+            #[serde(default)]
+            #[serde(deserialize_with = "crate::lenient::option_number")]
+            m6: Option<i64>,
+            #[serde(rename = "bizmsgmenuid")]
+            #[serde(default)]
+            #[serde(deserialize_with = "crate::lenient::option_string")]
+            m7: Option<String>,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            content: wire.m3,
+            msg_id: wire.m4,
+            msg_data_id: wire.m5,
+            idx: wire.m6,
+            biz_msg_menu_id: wire.m7,
+        })
+    }
 }
 impl InboundText {
     /// Creates a [`InboundText`] from its required members; optional members start absent.
@@ -278,7 +325,7 @@ impl crate::Validate for InboundText {
     }
 }
 /// An image message from a user.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InboundImage {
@@ -310,6 +357,52 @@ pub struct InboundImage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "crate::lenient::option_number")]
     pub idx: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for InboundImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "InboundImage")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "PicUrl")]
+            #[serde(default)]
+            m3: Option<String>,
+            #[serde(rename = "MediaId")]
+            m4: String,
+            #[serde(rename = "MsgId")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m5: u64,
+            #[serde(rename = "MsgDataId")]
+            #[serde(default)]
+            #[serde(deserialize_with = "crate::lenient::option_string")]
+            m6: Option<String>,
+            #[serde(rename = "Idx")]
+            #[serde(default)]
+            #[serde(deserialize_with = "crate::lenient::option_number")]
+            m7: Option<i64>,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            pic_url: wire.m3,
+            media_id: wire.m4,
+            msg_id: wire.m5,
+            msg_data_id: wire.m6,
+            idx: wire.m7,
+        })
+    }
 }
 impl InboundImage {
     /// Creates a [`InboundImage`] from its required members; optional members start absent.
@@ -355,7 +448,7 @@ impl crate::Validate for InboundImage {
     }
 }
 /// A voice message from a user.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InboundVoice {
@@ -395,6 +488,60 @@ pub struct InboundVoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "crate::lenient::option_number")]
     pub idx: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for InboundVoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "InboundVoice")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "MediaId")]
+            m3: String,
+            #[serde(rename = "Format")]
+            #[serde(default)]
+            m4: Option<String>,
+            #[serde(rename = "MediaId16K")]
+            #[serde(default)]
+            m5: Option<String>,
+            #[serde(rename = "MsgId")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m6: u64,
+            #[serde(rename = "Recognition")]
+            #[serde(default)]
+            m7: Option<String>,
+            #[serde(rename = "MsgDataId")]
+            #[serde(default)]
+            #[serde(deserialize_with = "crate::lenient::option_string")]
+            m8: Option<String>,
+            #[serde(rename = "Idx")]
+            #[serde(default)]
+            #[serde(deserialize_with = "crate::lenient::option_number")]
+            m9: Option<i64>,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            media_id: wire.m3,
+            format: wire.m4,
+            media_id_16k: wire.m5,
+            msg_id: wire.m6,
+            recognition: wire.m7,
+            msg_data_id: wire.m8,
+            idx: wire.m9,
+        })
+    }
 }
 impl InboundVoice {
     /// Creates a [`InboundVoice`] from its required members; optional members start absent.
@@ -454,7 +601,7 @@ impl crate::Validate for InboundVoice {
     }
 }
 /// A video message from a user.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InboundVideo {
@@ -472,6 +619,42 @@ pub struct InboundVideo {
     #[serde(rename = "MsgId")]
     #[serde(deserialize_with = "crate::lenient::number")]
     pub msg_id: u64,
+}
+impl<'de> serde::Deserialize<'de> for InboundVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "InboundVideo")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "MediaId")]
+            m3: String,
+            #[serde(rename = "ThumbMediaId")]
+            #[serde(default)]
+            m4: Option<String>,
+            #[serde(rename = "MsgId")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m5: u64,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            media_id: wire.m3,
+            thumb_media_id: wire.m4,
+            msg_id: wire.m5,
+        })
+    }
 }
 impl InboundVideo {
     /// Creates a [`InboundVideo`] from its required members; optional members start absent.
@@ -503,7 +686,7 @@ impl crate::Validate for InboundVideo {
     }
 }
 /// A short-video message from a user.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InboundShortVideo {
@@ -521,6 +704,42 @@ pub struct InboundShortVideo {
     #[serde(rename = "MsgId")]
     #[serde(deserialize_with = "crate::lenient::number")]
     pub msg_id: u64,
+}
+impl<'de> serde::Deserialize<'de> for InboundShortVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "InboundShortVideo")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "MediaId")]
+            m3: String,
+            #[serde(rename = "ThumbMediaId")]
+            #[serde(default)]
+            m4: Option<String>,
+            #[serde(rename = "MsgId")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m5: u64,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            media_id: wire.m3,
+            thumb_media_id: wire.m4,
+            msg_id: wire.m5,
+        })
+    }
 }
 impl InboundShortVideo {
     /// Creates a [`InboundShortVideo`] from its required members; optional members start absent.
@@ -552,7 +771,7 @@ impl crate::Validate for InboundShortVideo {
     }
 }
 /// A location shared by a user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InboundLocation {
@@ -580,6 +799,52 @@ pub struct InboundLocation {
     #[serde(rename = "MsgId")]
     #[serde(deserialize_with = "crate::lenient::number")]
     pub msg_id: u64,
+}
+impl<'de> serde::Deserialize<'de> for InboundLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "InboundLocation")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "Location_X")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m3: f64,
+            #[serde(rename = "Location_Y")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m4: f64,
+            #[serde(rename = "Scale")]
+            #[serde(default)]
+            #[serde(deserialize_with = "crate::lenient::option_number")]
+            m5: Option<i64>,
+            #[serde(rename = "Label")]
+            #[serde(default)]
+            m6: Option<String>,
+            #[serde(rename = "MsgId")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m7: u64,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            location_x: wire.m3,
+            location_y: wire.m4,
+            scale: wire.m5,
+            label: wire.m6,
+            msg_id: wire.m7,
+        })
+    }
 }
 impl InboundLocation {
     /// Creates a [`InboundLocation`] from its required members; optional members start absent.
@@ -620,7 +885,7 @@ impl crate::Validate for InboundLocation {
     }
 }
 /// A link shared by a user.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct InboundLink {
@@ -642,6 +907,46 @@ pub struct InboundLink {
     #[serde(rename = "MsgId")]
     #[serde(deserialize_with = "crate::lenient::number")]
     pub msg_id: u64,
+}
+impl<'de> serde::Deserialize<'de> for InboundLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "InboundLink")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "Title")]
+            #[serde(default)]
+            m3: Option<String>,
+            #[serde(rename = "Description")]
+            #[serde(default)]
+            m4: Option<String>,
+            #[serde(rename = "Url")]
+            m5: String,
+            #[serde(rename = "MsgId")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m6: u64,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            title: wire.m3,
+            description: wire.m4,
+            url: wire.m5,
+            msg_id: wire.m6,
+        })
+    }
 }
 impl InboundLink {
     /// Creates a [`InboundLink`] from its required members; optional members start absent.
@@ -766,7 +1071,7 @@ impl crate::Validate for InboundEvent {
     }
 }
 /// The `kf_create_session` event: a kf accepted a session with the user (`FromUserName`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct KfCreateSession {
@@ -776,6 +1081,34 @@ pub struct KfCreateSession {
     /// The kf account that accepted the session.
     #[serde(rename = "KfAccount")]
     pub kf_account: String,
+}
+impl<'de> serde::Deserialize<'de> for KfCreateSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "KfCreateSession")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "KfAccount")]
+            m3: String,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            kf_account: wire.m3,
+        })
+    }
 }
 impl KfCreateSession {
     /// Creates a [`KfCreateSession`] from its required members; optional members start absent.
@@ -798,7 +1131,7 @@ impl crate::Validate for KfCreateSession {
     }
 }
 /// The `kf_close_session` event: a kf closed the session with the user (`FromUserName`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct KfCloseSession {
@@ -808,6 +1141,34 @@ pub struct KfCloseSession {
     /// The kf account that closed the session.
     #[serde(rename = "KfAccount")]
     pub kf_account: String,
+}
+impl<'de> serde::Deserialize<'de> for KfCloseSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "KfCloseSession")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "KfAccount")]
+            m3: String,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            kf_account: wire.m3,
+        })
+    }
 }
 impl KfCloseSession {
     /// Creates a [`KfCloseSession`] from its required members; optional members start absent.
@@ -830,7 +1191,7 @@ impl crate::Validate for KfCloseSession {
     }
 }
 /// The `kf_switch_session` event: the session with the user (`FromUserName`) was transferred to another kf.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct KfSwitchSession {
@@ -843,6 +1204,37 @@ pub struct KfSwitchSession {
     /// The kf account the session was transferred to.
     #[serde(rename = "ToKfAccount")]
     pub to_kf_account: String,
+}
+impl<'de> serde::Deserialize<'de> for KfSwitchSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "KfSwitchSession")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "FromKfAccount")]
+            m3: String,
+            #[serde(rename = "ToKfAccount")]
+            m4: String,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            from_kf_account: wire.m3,
+            to_kf_account: wire.m4,
+        })
+    }
 }
 impl KfSwitchSession {
     /// Creates a [`KfSwitchSession`] from its required members; optional members start absent.

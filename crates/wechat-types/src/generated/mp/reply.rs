@@ -30,7 +30,7 @@ impl crate::Validate for PassiveReply {
     }
 }
 /// The `transfer_customer_service` reply: the current message is forwarded to the kf system. While a kf has the user in session, the user's messages go straight to the kf system; after 30 minutes without the session being closed WeChat resumes pushing to the server URL, and users still waiting in the queue keep being pushed to it. `ToUserName` is the user's OpenID (the `FromUserName` received) and `FromUserName` the account's original ID.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TransferCustomerService {
@@ -41,6 +41,35 @@ pub struct TransferCustomerService {
     #[serde(rename = "TransInfo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trans_info: Option<super::TransInfo>,
+}
+impl<'de> serde::Deserialize<'de> for TransferCustomerService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "TransferCustomerService")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "TransInfo")]
+            #[serde(default)]
+            m3: Option<super::TransInfo>,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            trans_info: wire.m3,
+        })
+    }
 }
 impl TransferCustomerService {
     /// Creates a [`TransferCustomerService`] from its required members; optional members start absent.
