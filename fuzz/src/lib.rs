@@ -7,7 +7,8 @@
 //! * [`decrypt`]: a decrypted message encrypts and decrypts back to itself; a request the
 //!   receiver accepts parses to the same message as the plaintext parsed directly; every
 //!   refusal is in an official error class.
-//! * [`inbound_xml`]: the fast XML decoder and the decoder through a `serde_json` map agree.
+//! * [`inbound_xml`]: the fast XML reader agrees with quick-xml's, and the typed decoder with
+//!   the decoder through a `serde_json` map.
 //! * [`inbound_json`]: whatever decodes re-encodes and decodes to the same value.
 
 use std::sync::LazyLock;
@@ -118,6 +119,11 @@ pub fn inbound_xml(data: &[u8]) {
     agree::<work::InboundMessage>(text);
     agree::<mp::PassiveReply>(text);
     agree::<common::EncryptedPush>(text);
+    // The fast reader (WeChat's kind of document) and quick-xml's agree on every document,
+    // errors included.
+    let fast = wechat_types::xml::to_map(text).map_err(|e| e.to_string());
+    let reference = wechat_types::xml::to_map_reference(text).map_err(|e| e.to_string());
+    assert_eq!(fast, reference, "the two XML readers disagree on {text:?}");
 }
 
 /// Inbound JSON: every pushed-message type that comes as JSON, and the envelopes; whatever

@@ -52,6 +52,20 @@ fn main() {
     group.bench_function("receive: query + body -> typed message", |b| {
         b.iter(|| receiver.receive(black_box(&query), black_box(body.as_bytes())))
     });
+    group.bench_function("verify + decrypt + typed parse", |b| {
+        b.iter(|| {
+            let decrypted = crypt
+                .verify_and_decrypt(
+                    black_box(&msg_signature),
+                    TIMESTAMP,
+                    NONCE,
+                    black_box(&encrypt),
+                )
+                .expect("valid");
+            wechat_core::types::xml::from_str::<mp::InboundMessage>(decrypted.message())
+                .expect("a text message")
+        })
+    });
     group.bench_function("verify + decrypt (no parsing)", |b| {
         b.iter(|| {
             crypt.verify_and_decrypt(

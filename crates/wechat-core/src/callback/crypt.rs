@@ -6,8 +6,6 @@ use std::ops::Range;
 use aes::cipher::block_padding::NoPadding;
 use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit};
 use aes::{Aes256Dec, Aes256Enc};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 
 use super::key::AesKey;
 use super::signature;
@@ -116,8 +114,8 @@ impl MsgCrypt {
     /// Decrypts a ciphertext **without** checking any signature, and checks its layout and
     /// receive id. Use [`verify_and_decrypt`](MsgCrypt::verify_and_decrypt) on requests.
     pub fn decrypt(&self, encrypt: &str) -> Result<Decrypted, CallbackError> {
-        let mut buffer = STANDARD
-            .decode(encrypt.as_bytes())
+        let mut buffer = base64_simd::STANDARD
+            .decode_to_vec(encrypt)
             .map_err(|_| CallbackError::Base64)?;
         let len = buffer.len();
         if len == 0 || len % 16 != 0 {
@@ -135,10 +133,11 @@ impl MsgCrypt {
                 found: found.into_owned(),
             });
         }
-        if std::str::from_utf8(&buffer[message.clone()]).is_err() {
-            return Err(CallbackError::InvalidBuffer(BufferError::NotUtf8));
-        }
-        Ok(Decrypted { buffer, message })
+        buffer.truncate(message.end);
+        buffer.drain(..message.start);
+        let message = String::from_utf8(buffer)
+            .map_err(|_| CallbackError::InvalidBuffer(BufferError::NotUtf8))?;
+        Ok(Decrypted { message })
     }
 
     /// Encrypts a message with 16 fresh random bytes from the operating system.
@@ -170,7 +169,7 @@ impl MsgCrypt {
         cbc::Encryptor::<Aes256Enc>::inner_iv_init(self.key.encrypt.clone(), &self.key.iv.into())
             .encrypt_padded::<NoPadding>(&mut buffer, total)
             .map_err(|_| CallbackError::Encrypt { len: message.len() })?;
-        Ok(STANDARD.encode(&buffer))
+        Ok(base64_simd::STANDARD.encode_to_string(&buffer))
     }
 
     /// Seals a passive reply: encrypts it with fresh random bytes and wraps it, signed, in the
@@ -232,28 +231,24 @@ impl fmt::Debug for MsgCrypt {
 /// A decrypted message whose layout and receive id have been checked.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Decrypted {
-    buffer: Vec<u8>,
-    message: Range<usize>,
+    message: String,
 }
 
 impl Decrypted {
     /// The message (XML, JSON, or the `echostr` of a URL verification).
     pub fn message(&self) -> &str {
-        // Checked to be UTF-8 when decrypted; an empty fallback can never be reached.
-        std::str::from_utf8(&self.buffer[self.message.clone()]).unwrap_or_default()
+        &self.message
     }
 
-    /// The message, taking the buffer it was decrypted in.
-    pub fn into_message(mut self) -> String {
-        self.buffer.truncate(self.message.end);
-        self.buffer.drain(..self.message.start);
-        String::from_utf8(self.buffer).unwrap_or_default()
+    /// The message, owned.
+    pub fn into_message(self) -> String {
+        self.message
     }
 }
 
 impl fmt::Debug for Decrypted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Decrypted").field(&self.message()).finish()
+        f.debug_tuple("Decrypted").field(&self.message).finish()
     }
 }
 

@@ -30,17 +30,17 @@ use super::CallbackError;
 /// # Ok::<(), wechat_core::callback::CallbackError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CallbackQuery {
-    signature: Option<String>,
-    msg_signature: Option<String>,
-    timestamp: Option<String>,
-    nonce: Option<String>,
-    echostr: Option<String>,
-    encrypt_type: Option<String>,
-    openid: Option<String>,
+pub struct CallbackQuery<'a> {
+    signature: Option<Cow<'a, str>>,
+    msg_signature: Option<Cow<'a, str>>,
+    timestamp: Option<Cow<'a, str>>,
+    nonce: Option<Cow<'a, str>>,
+    echostr: Option<Cow<'a, str>>,
+    encrypt_type: Option<Cow<'a, str>>,
+    openid: Option<Cow<'a, str>>,
 }
 
-impl CallbackQuery {
+impl<'a> CallbackQuery<'a> {
     /// An empty query, to fill with the `with_*` methods.
     pub fn new() -> Self {
         Self::default()
@@ -48,7 +48,8 @@ impl CallbackQuery {
 
     /// Reads a raw query string (the part after `?`, without it). Unknown parameters are
     /// ignored; a known one given twice, or percent-encoding that is not UTF-8, is an error.
-    pub fn parse(raw: &str) -> Result<Self, CallbackError> {
+    /// Values without escapes are borrowed from `raw`.
+    pub fn parse(raw: &'a str) -> Result<Self, CallbackError> {
         let mut query = CallbackQuery::default();
         for pair in raw.split('&').filter(|pair| !pair.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -65,12 +66,12 @@ impl CallbackQuery {
                     reason: format!("`{name}` is not UTF-8 once percent-decoded"),
                 }
             })?;
-            *slot = Some(value.into_owned());
+            *slot = Some(value);
         }
         Ok(query)
     }
 
-    fn slot(&mut self, name: &str) -> Option<&mut Option<String>> {
+    fn slot(&mut self, name: &str) -> Option<&mut Option<Cow<'a, str>>> {
         Some(match name {
             "signature" => &mut self.signature,
             "msg_signature" => &mut self.msg_signature,
@@ -84,43 +85,43 @@ impl CallbackQuery {
     }
 
     /// Sets `signature`.
-    pub fn with_signature(mut self, value: impl Into<String>) -> Self {
+    pub fn with_signature(mut self, value: impl Into<Cow<'a, str>>) -> Self {
         self.signature = Some(value.into());
         self
     }
 
     /// Sets `msg_signature`.
-    pub fn with_msg_signature(mut self, value: impl Into<String>) -> Self {
+    pub fn with_msg_signature(mut self, value: impl Into<Cow<'a, str>>) -> Self {
         self.msg_signature = Some(value.into());
         self
     }
 
     /// Sets `timestamp`.
-    pub fn with_timestamp(mut self, value: impl Into<String>) -> Self {
+    pub fn with_timestamp(mut self, value: impl Into<Cow<'a, str>>) -> Self {
         self.timestamp = Some(value.into());
         self
     }
 
     /// Sets `nonce`.
-    pub fn with_nonce(mut self, value: impl Into<String>) -> Self {
+    pub fn with_nonce(mut self, value: impl Into<Cow<'a, str>>) -> Self {
         self.nonce = Some(value.into());
         self
     }
 
     /// Sets `echostr`.
-    pub fn with_echostr(mut self, value: impl Into<String>) -> Self {
+    pub fn with_echostr(mut self, value: impl Into<Cow<'a, str>>) -> Self {
         self.echostr = Some(value.into());
         self
     }
 
     /// Sets `encrypt_type`.
-    pub fn with_encrypt_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_encrypt_type(mut self, value: impl Into<Cow<'a, str>>) -> Self {
         self.encrypt_type = Some(value.into());
         self
     }
 
     /// Sets `openid`.
-    pub fn with_openid(mut self, value: impl Into<String>) -> Self {
+    pub fn with_openid(mut self, value: impl Into<Cow<'a, str>>) -> Self {
         self.openid = Some(value.into());
         self
     }
@@ -160,16 +161,30 @@ impl CallbackQuery {
         self.openid.as_deref()
     }
 
+    /// The same query, owning its values (to keep it past the raw query string).
+    pub fn into_owned(self) -> CallbackQuery<'static> {
+        let own = |value: Option<Cow<'a, str>>| value.map(|v| Cow::Owned(v.into_owned()));
+        CallbackQuery {
+            signature: own(self.signature),
+            msg_signature: own(self.msg_signature),
+            timestamp: own(self.timestamp),
+            nonce: own(self.nonce),
+            echostr: own(self.echostr),
+            encrypt_type: own(self.encrypt_type),
+            openid: own(self.openid),
+        }
+    }
+
     /// Whether the request is in safe mode (`encrypt_type=aes`).
     pub fn is_encrypted(&self) -> bool {
         self.encrypt_type.as_deref() == Some("aes")
     }
 
     /// A parameter the check needs.
-    pub(crate) fn require<'a>(
-        value: &'a Option<String>,
+    pub(crate) fn require<'q>(
+        value: &'q Option<Cow<'a, str>>,
         name: &'static str,
-    ) -> Result<&'a str, CallbackError> {
+    ) -> Result<&'q str, CallbackError> {
         value
             .as_deref()
             .ok_or(CallbackError::MissingParameter { name })

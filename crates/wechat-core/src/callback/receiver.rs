@@ -162,7 +162,7 @@ impl<P: InboundPlatform> Receiver<P> {
 
     /// Checks a pushed request and returns its message as text, decrypted if it came
     /// encrypted, with the format it is in.
-    pub fn open(&self, query: &CallbackQuery, body: &[u8]) -> Result<Opened, CallbackError> {
+    pub fn open(&self, query: &CallbackQuery<'_>, body: &[u8]) -> Result<Opened, CallbackError> {
         let checked = self.check(query, body)?;
         Ok(Opened {
             text: match checked.text {
@@ -178,7 +178,7 @@ impl<P: InboundPlatform> Receiver<P> {
     /// The checks of [`open`](Receiver::open), with the message left where it lies.
     fn check<'a>(
         &self,
-        query: &'a CallbackQuery,
+        query: &'a CallbackQuery<'_>,
         body: &'a [u8],
     ) -> Result<Checked<'a>, CallbackError> {
         let timestamp = query.required_timestamp()?;
@@ -222,7 +222,7 @@ impl<P: InboundPlatform> Receiver<P> {
     /// [`receive`](Receiver::receive) with a query already read.
     pub fn receive_query(
         &self,
-        query: &CallbackQuery,
+        query: &CallbackQuery<'_>,
         body: &[u8],
     ) -> Result<Push<P::Inbound>, CallbackError> {
         let checked = self.check(query, body)?;
