@@ -59,8 +59,8 @@ pub mod common {
     //! Payloads shared by the Official Account and the Mini Program (both served by
     //! `api.weixin.qq.com`): access tokens, temporary media, the errcode catalogue, and the
     //! `errcode`/`errmsg` envelope every WeChat API reply carries; and the encrypted callback
-    //! envelopes ([`EncryptedPush`](crate::common::EncryptedPush),
-    //! [`EncryptedReply`](crate::common::EncryptedReply)) of all three surfaces, WeChat Work
+    //! envelopes ([`EncryptedPush`],
+    //! [`EncryptedReply`]) of all three surfaces, WeChat Work
     //! included.
     //!
     //! Generated from `schemas/common/`.
