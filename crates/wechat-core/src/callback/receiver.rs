@@ -288,11 +288,7 @@ impl<P: InboundPlatform> Receiver<P> {
         timestamp: &str,
         nonce: &str,
     ) -> Result<(), CallbackError> {
-        let expected = signature::digest(&mut [
-            self.token.expose().as_bytes(),
-            timestamp.as_bytes(),
-            nonce.as_bytes(),
-        ]);
+        let expected = signature::plain_digest(self.token.expose(), timestamp, nonce);
         signature::verify(signature, &expected)
     }
 
@@ -386,11 +382,7 @@ pub struct Push<M> {
 /// the sorted token, timestamp and nonce, as 40 lowercase hex digits. For tests and emulators
 /// that play WeChat.
 pub fn plain_signature(token: &str, timestamp: &str, nonce: &str) -> String {
-    signature::to_hex(&signature::digest(&mut [
-        token.as_bytes(),
-        timestamp.as_bytes(),
-        nonce.as_bytes(),
-    ]))
+    signature::to_hex(&signature::plain_digest(token, timestamp, nonce))
 }
 
 fn utf8<'a>(

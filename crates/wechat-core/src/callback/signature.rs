@@ -19,6 +19,12 @@ pub(crate) fn digest(parts: &mut [&[u8]]) -> [u8; 20] {
     hasher.finalize().into()
 }
 
+/// The plain `signature` of the Official Account and the Mini Program: token, timestamp and
+/// nonce, without a ciphertext.
+pub(crate) fn plain_digest(token: &str, timestamp: &str, nonce: &str) -> [u8; 20] {
+    digest(&mut [token.as_bytes(), timestamp.as_bytes(), nonce.as_bytes()])
+}
+
 /// The signature as WeChat writes it: 40 lowercase hexadecimal digits.
 pub(crate) fn to_hex(digest: &[u8; 20]) -> String {
     base16ct::lower::encode_string(digest)
