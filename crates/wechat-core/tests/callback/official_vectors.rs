@@ -285,13 +285,7 @@ fn v5_kf_callback_end_to_end() {
     let body = format!(
         "<xml><ToUserName><![CDATA[ww12345678910]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt><AgentID><![CDATA[]]></AgentID></xml>"
     );
-    let query = format!(
-        "msg_signature={}&timestamp={}&nonce={}",
-        v5::KF_SIGNATURE,
-        v5::KF_TIMESTAMP,
-        v5::KF_NONCE
-    );
-    let push = receiver.receive(&query, body.as_bytes()).unwrap();
+    let push = receiver.receive(&v5::kf_query(), body.as_bytes()).unwrap();
     let work::InboundMessage::Event(work::InboundEvent::KfMsgOrEvent(event)) = &push.message else {
         panic!("{:?}", push.message)
     };

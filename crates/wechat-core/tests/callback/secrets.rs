@@ -40,13 +40,7 @@ fn the_kf_callback_sync_token_is_redacted() {
         "<xml><Encrypt><![CDATA[{}]]></Encrypt></xml>",
         v5::KF_ENCRYPT
     );
-    let query = format!(
-        "msg_signature={}&timestamp={}&nonce={}",
-        v5::KF_SIGNATURE,
-        v5::KF_TIMESTAMP,
-        v5::KF_NONCE
-    );
-    let push = receiver.receive(&query, body.as_bytes()).unwrap();
+    let push = receiver.receive(&v5::kf_query(), body.as_bytes()).unwrap();
     let printed = format!("{push:?}");
     assert!(printed.contains("wkxxxxxxx"), "{printed}");
     assert!(

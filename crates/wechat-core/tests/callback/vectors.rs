@@ -130,4 +130,9 @@ pub(crate) mod v5 {
     pub(crate) const KF_MESSAGE: &str = "<xml><ToUserName><![CDATA[ww12345678910]]></ToUserName><CreateTime>1348831860</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[kf_msg_or_event]]></Event><Token><![CDATA[ENCApHxnGDNAVNY4AaSJKj4Tb5mwsEMzxhFmHVGcra996NR]]></Token><OpenKfId><![CDATA[wkxxxxxxx]]></OpenKfId></xml>";
     pub(crate) const KF_ENCRYPT: &str = "sKqRbbiSUnDhFHOvPjtUMdU3YESFaz5WZ5AThak2S8Vd5PnnGTHaXPrme+ul3RJq/h6oSsPK/t1YbWkQ5rpv17gc7yAbr+wsJmRpq1l7MclSbABVtu93lfQ4ylGbh+o5JKdDuN8wl1YvJgVACFjQpYJpqugzz1mo1RZFGHAEz6RbJbVy4upQiPkszKm5i9cc42TGK1m2d5IqbgL5M9ZcEbZbnIjSRyS8rV3b3WcijUWQs86i/wXcvejgtV8Wk5BEp3nUDebgBBDnufYUJpWXRnhvEu+q+p6fAmdN/uJs/RH0hyDO26XeYhBPLEaYq8nK+GDT5fx222M7TIx5NkiwQvNSDo71rnrPc8+WWw2suj9YGzomHmcONgYMaI4C6SBCE117pear6bDduE7LO7dYEHwJL/9KOgrXRovj0aa7D45iBr3QHCs05zx3HhzOl2s3S1h9chk6i/7cTJ1sITlTuw==";
     pub(crate) const KF_SIGNATURE: &str = "ce245a95755e6aa04227c9a75edec160e9c4ed75";
+
+    /// The query WeChat Work sends with the KF callback.
+    pub(crate) fn kf_query() -> String {
+        format!("msg_signature={KF_SIGNATURE}&timestamp={KF_TIMESTAMP}&nonce={KF_NONCE}")
+    }
 }
