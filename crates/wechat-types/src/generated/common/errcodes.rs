@@ -76,14 +76,26 @@ impl Errcode {
     pub const APPID_MISSING: Errcode = Errcode(41002);
     /// `41004` `appsecret missing`: The request lacks the secret parameter (缺少 secret 参数).
     pub const APPSECRET_MISSING: Errcode = Errcode(41004);
+    /// `41005` `media data missing`: A media upload carries no file in the multipart form field `media` (缺少多媒体文件数据).
+    ///
+    /// From the global return-code table, not from the reference.
+    pub const MEDIA_DATA_MISSING: Errcode = Errcode(41005);
     /// `42001` `access_token expired`: The access_token has expired (access_token 超时).
     pub const ACCESS_TOKEN_EXPIRED: Errcode = Errcode(42001);
+    /// `43001` `require GET method`: The API must be called with GET (需要 GET 请求).
+    ///
+    /// From the global return-code table, not from the reference.
+    pub const REQUIRE_GET_METHOD: Errcode = Errcode(43001);
     /// `43002` `require POST method`: The API must be called with POST (需要 POST 请求).
     pub const REQUIRE_POST_METHOD: Errcode = Errcode(43002);
     /// `43004`: The receiving user must follow the account (需要接收者关注).
     ///
     /// The English errmsg is not documented verbatim.
     pub const REQUIRE_SUBSCRIBE: Errcode = Errcode(43004);
+    /// `44002` `empty post data`: A POST that needs a body arrived without one (POST 的数据包为空).
+    ///
+    /// From the global return-code table, not from the reference.
+    pub const EMPTY_POST_DATA: Errcode = Errcode(44002);
     /// `44004` `empty content`: The text message content is empty (文本消息内容为空).
     pub const EMPTY_CONTENT: Errcode = Errcode(44004);
     /// `45002` `content size out of limit`: The message content is too long (消息内容超过限制).
@@ -110,6 +122,10 @@ impl Errcode {
     ///
     /// UNCONFIRMED: meaning known only from a community report.
     pub const INVALID_TYPE: Errcode = Errcode(45162);
+    /// `47001` `data format error`: The body is not well-formed JSON (or XML), or a member has the wrong type (解析 JSON/XML 内容错误); the errmsg adds a hint.
+    ///
+    /// From the global return-code table and community reports (`data format error hint: [...]`, later `data format error rid: ...`), not from the reference.
+    pub const DATA_FORMAT_ERROR: Errcode = Errcode(47001);
     /// `48001` `api unauthorized`: The account lacks the permission for this API, or is not verified (api 功能未授权).
     pub const API_UNAUTHORIZED: Errcode = Errcode(48001);
     /// `50002` `user limited`: The user is restricted, or the account is frozen (用户受限).
@@ -381,11 +397,25 @@ impl Errcode {
             handling: crate::Handling::FixRequest,
         },
         crate::ErrcodeInfo {
+            code: 41005,
+            name: "MEDIA_DATA_MISSING",
+            errmsg: Some("media data missing"),
+            meaning: "A media upload carries no file in the multipart form field `media` (缺少多媒体文件数据).",
+            handling: crate::Handling::FixRequest,
+        },
+        crate::ErrcodeInfo {
             code: 42001,
             name: "ACCESS_TOKEN_EXPIRED",
             errmsg: Some("access_token expired"),
             meaning: "The access_token has expired (access_token 超时).",
             handling: crate::Handling::RefreshToken,
+        },
+        crate::ErrcodeInfo {
+            code: 43001,
+            name: "REQUIRE_GET_METHOD",
+            errmsg: Some("require GET method"),
+            meaning: "The API must be called with GET (需要 GET 请求).",
+            handling: crate::Handling::FixRequest,
         },
         crate::ErrcodeInfo {
             code: 43002,
@@ -400,6 +430,13 @@ impl Errcode {
             errmsg: None,
             meaning: "The receiving user must follow the account (需要接收者关注).",
             handling: crate::Handling::Rejected,
+        },
+        crate::ErrcodeInfo {
+            code: 44002,
+            name: "EMPTY_POST_DATA",
+            errmsg: Some("empty post data"),
+            meaning: "A POST that needs a body arrived without one (POST 的数据包为空).",
+            handling: crate::Handling::FixRequest,
         },
         crate::ErrcodeInfo {
             code: 44004,
@@ -478,6 +515,13 @@ impl Errcode {
             name: "INVALID_TYPE",
             errmsg: Some("invalid type"),
             meaning: "The message type is not allowed for this kind of app (observed when a Mini Program sends `news`).",
+            handling: crate::Handling::FixRequest,
+        },
+        crate::ErrcodeInfo {
+            code: 47001,
+            name: "DATA_FORMAT_ERROR",
+            errmsg: Some("data format error"),
+            meaning: "The body is not well-formed JSON (or XML), or a member has the wrong type (解析 JSON/XML 内容错误); the errmsg adds a hint.",
             handling: crate::Handling::FixRequest,
         },
         crate::ErrcodeInfo {
