@@ -34,6 +34,11 @@ pub(crate) async fn serve(
     body: Bytes,
 ) -> Response {
     let path = uri.path().to_owned();
+    // A path under `/sandbox` that no control route serves is a mistake in the control API,
+    // not an API call: no fault may hit it (plans for any path are for the emulated API).
+    if is_control_path(&path) {
+        return unknown_control_route(&method, &path);
+    }
     let method = match method {
         HttpMethod::GET => Method::Get,
         HttpMethod::POST => Method::Post,
@@ -91,6 +96,29 @@ pub(crate) async fn serve(
         tokio::time::sleep(delay).await;
     }
     wire::response(handled.answer)
+}
+
+/// Whether `path` belongs to the control API (`/sandbox` and everything under it).
+fn is_control_path(path: &str) -> bool {
+    path.strip_prefix("/sandbox")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The control API's 404, for a path under `/sandbox` that none of its routes serves.
+fn unknown_control_route(method: &HttpMethod, path: &str) -> Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+
+    let body = serde_json::json!({
+        "error": format!("the control API has no route {method} {path}")
+    })
+    .to_string();
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 /// Serves a fault instead of the call: the call has no effect.

@@ -69,3 +69,8 @@ pub use model::users::{Delivered, DeliveredVia};
 pub use model::{Call, SessionView, UserView, WindowView};
 pub use sandbox::{AppHandle, Sandbox, StartError};
 pub use user_message::{PushOutcome, PushReport, PushRoute, UserMessage};
+
+/// The examples of this crate's README, compiled as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;

@@ -31,6 +31,7 @@ pub(crate) enum TokenKind {
 struct Issued {
     /// The app it belongs to.
     app: usize,
+    kind: TokenKind,
     expires_at: SystemTime,
     /// When it stops being accepted because a successor replaced it.
     replaced_at: Option<SystemTime>,
@@ -141,9 +142,15 @@ impl Tokens {
             }
             state.force_refreshes.1 += 1;
             state.last_force_refresh = Some(now);
-            let replaced = current.map(|(token, _)| token);
-            if let Some(old) = replaced.and_then(|token| self.issued.get_mut(&token)) {
-                old.replaced_at = Some(now);
+            // Every stable token still alive goes: the current one, and its predecessor when
+            // a renewal left it living out its time (§1.2: force refresh invalidates what
+            // was issued before).
+            drop(current);
+            for issued in self.issued.values_mut() {
+                let alive = issued.replaced_at.is_none() && issued.expires_at > now;
+                if issued.app == app && issued.kind == TokenKind::Stable && alive {
+                    issued.replaced_at = Some(now);
+                }
             }
             return Ok(self.issue(app, TokenKind::Stable, now, rules));
         }
@@ -166,6 +173,7 @@ impl Tokens {
             token.clone(),
             Issued {
                 app,
+                kind,
                 expires_at: now + lifetime,
                 replaced_at: None,
             },
@@ -341,6 +349,21 @@ mod tests {
             .stable(0, true, t0 + MINUTE + Duration::from_secs(30), &rules)
             .unwrap();
         assert_ne!(later.token, forced.token);
+    }
+
+    #[test]
+    fn force_refresh_also_ends_a_renewed_tokens_predecessor() {
+        let (mut tokens, rules, t0) = (Tokens::default(), Rules::default(), start());
+        let first = tokens.stable(0, false, t0, &rules).unwrap();
+        let renewed = tokens.stable(0, false, t0 + 116 * MINUTE, &rules).unwrap();
+        let forced = tokens.stable(0, true, t0 + 117 * MINUTE, &rules).unwrap();
+        for old in [&first, &renewed] {
+            let refused = tokens
+                .check(Some(&old.token), t0 + 117 * MINUTE)
+                .unwrap_err();
+            assert_eq!(refused.code, Errcode::INVALID_CREDENTIAL);
+        }
+        assert_eq!(tokens.check(Some(&forced.token), t0 + 117 * MINUTE), Ok(0));
     }
 
     #[test]
