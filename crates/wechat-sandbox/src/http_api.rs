@@ -169,16 +169,13 @@ async fn read_upload(headers: &HeaderMap, body: Bytes) -> Option<UploadedFile> {
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
     let mut multipart = multer::Multipart::new(stream, boundary);
     while let Ok(Some(field)) = multipart.next_field().await {
-        let (Some(name), Some(filename)) = (field.name(), field.file_name()) else {
+        // A part without a file name is a form value, not a file.
+        let (Some(name), Some(_)) = (field.name(), field.file_name()) else {
             continue;
         };
-        let (field_name, filename) = (name.to_owned(), filename.to_owned());
+        let name = name.to_owned();
         let data = field.bytes().await.ok()?;
-        return Some(UploadedFile {
-            field: field_name,
-            filename,
-            data,
-        });
+        return Some(UploadedFile { field: name, data });
     }
     None
 }

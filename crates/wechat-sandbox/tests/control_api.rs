@@ -193,7 +193,7 @@ fn refusals_are_json_with_404_or_400() {
             "GET",
             app_path("/media/NO_SUCH_MEDIA"),
             None,
-            400,
+            404,
             "no media",
         ),
         (

@@ -16,12 +16,10 @@ pub(super) fn upload(world: &mut World, app: usize, request: &ApiRequest) -> Han
     let result =
         read_query::<MediaUploadQuery>(request, Errcode::INVALID_MEDIA_TYPE).and_then(|query| {
             let file = request.file("media")?;
-            let media_id = world.apps[app].media.upload(
-                query.media_type.clone(),
-                file.filename.clone(),
-                file.data.clone(),
-                now,
-            )?;
+            let media_id =
+                world.apps[app]
+                    .media
+                    .upload(query.media_type.clone(), file.data.clone(), now)?;
             Ok(Answer::json(
                 &MediaUploadResponse::new(media_id)
                     .with_media_type(query.media_type)
@@ -31,7 +29,7 @@ pub(super) fn upload(world: &mut World, app: usize, request: &ApiRequest) -> Han
     result.into()
 }
 
-/// `media/get?media_id=`: the file with its type and name, or for a video the JSON
+/// `media/get?media_id=`: the file with its type and WeChat's name for it (`MEDIA_ID.jpg`, §7.2), or for a video the JSON
 /// `{"video_url":...}` WeChat answers instead; 40007 for a missing, unknown or expired id.
 pub(super) fn get(world: &mut World, app: usize, request: &ApiRequest) -> Handled {
     let now = world.now();
@@ -45,10 +43,23 @@ pub(super) fn get(world: &mut World, app: usize, request: &ApiRequest) -> Handle
                 )),
                 _ => Answer::File {
                     content_type: media.content_type.clone(),
-                    filename: media.filename.clone(),
+                    filename: format!("{}.{}", query.media_id, extension(&media.content_type)),
                     data: media.data.clone(),
                 },
             })
         });
     result.into()
+}
+
+/// The file extension WeChat gives a download of this type.
+fn extension(content_type: &str) -> &'static str {
+    match content_type {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/gif" => "gif",
+        "audio/amr" => "amr",
+        "audio/mpeg" => "mp3",
+        "video/mp4" => "mp4",
+        _ => "bin",
+    }
 }

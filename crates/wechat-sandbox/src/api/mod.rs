@@ -38,7 +38,6 @@ pub(crate) struct ApiRequest {
 pub(crate) struct UploadedFile {
     /// The form field it came in.
     pub(crate) field: String,
-    pub(crate) filename: String,
     pub(crate) data: Bytes,
 }
 

@@ -38,6 +38,9 @@ pub enum ControlError {
     /// The app has no kf account of this name.
     #[error("no kf account {0}")]
     UnknownKf(String),
+    /// The app has no such media file, or it expired.
+    #[error("no media {0}, or it expired")]
+    UnknownMedia(String),
     /// The request makes no sense in the current state (the message says why).
     #[error("{0}")]
     Invalid(String),
@@ -297,48 +300,24 @@ impl World {
                 (InboundMessage::Text(text), content)
             }
             UserMessage::Image => {
-                let media_id = self.user_media(
-                    app,
-                    MediaType::Image,
-                    "image/png",
-                    "photo.png",
-                    samples::PNG,
-                    now,
-                );
+                let media_id =
+                    self.user_media(app, MediaType::Image, "image/png", samples::PNG, now);
                 let pic_url = self.media_url(app, &media_id);
                 let image = InboundImage::new(header, media_id, msg_id).with_pic_url(pic_url);
                 (InboundMessage::Image(image), record_text("image", None))
             }
             UserMessage::Voice => {
-                let media_id = self.user_media(
-                    app,
-                    MediaType::Voice,
-                    "audio/amr",
-                    "voice.amr",
-                    samples::AMR,
-                    now,
-                );
+                let media_id =
+                    self.user_media(app, MediaType::Voice, "audio/amr", samples::AMR, now);
                 let voice = InboundVoice::new(header, media_id, msg_id).with_format("amr");
                 (InboundMessage::Voice(voice), record_text("voice", None))
             }
             UserMessage::Video | UserMessage::ShortVideo => {
                 let short = matches!(message, UserMessage::ShortVideo);
-                let media_id = self.user_media(
-                    app,
-                    MediaType::Video,
-                    "video/mp4",
-                    "video.mp4",
-                    samples::MP4,
-                    now,
-                );
-                let thumb = self.user_media(
-                    app,
-                    MediaType::Thumb,
-                    "image/jpeg",
-                    "thumb.jpg",
-                    samples::JPEG,
-                    now,
-                );
+                let media_id =
+                    self.user_media(app, MediaType::Video, "video/mp4", samples::MP4, now);
+                let thumb =
+                    self.user_media(app, MediaType::Thumb, "image/jpeg", samples::JPEG, now);
                 let inbound = if short {
                     InboundMessage::ShortVideo(
                         InboundShortVideo::new(header, media_id, msg_id).with_thumb_media_id(thumb),
@@ -410,14 +389,12 @@ impl World {
         app: usize,
         media_type: MediaType,
         content_type: &str,
-        filename: &str,
         data: &'static [u8],
         now: SystemTime,
     ) -> String {
         self.apps[app].media.insert(Media {
             media_type,
             content_type: content_type.to_owned(),
-            filename: filename.to_owned(),
             data: Bytes::from_static(data),
             created_at: now,
         })

@@ -1,5 +1,6 @@
 //! The control API over HTTP, under `/sandbox` (documented in the crate's README). JSON in,
-//! JSON out; errors are `{"error": "..."}` with 404 (unknown app, user or kf account) or 400.
+//! JSON out; errors are `{"error": "..."}` with 404 (unknown app, user, kf account or media) or
+//! 400.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -317,7 +318,7 @@ async fn media(State(shared): Ctx, Path((appid, media_id)): Path<(String, String
     let (content_type, data) = shared
         .world()
         .media_file(app, &media_id)
-        .ok_or_else(|| ControlError::Invalid(format!("no media {media_id}, or it expired")))?;
+        .ok_or_else(|| ControlError::UnknownMedia(media_id.clone()))?;
     Ok(([(header::CONTENT_TYPE, content_type)], data).into_response())
 }
 

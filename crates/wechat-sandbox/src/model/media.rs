@@ -16,7 +16,6 @@ const MB: usize = 1024 * 1024;
 pub(crate) struct Media {
     pub(crate) media_type: MediaType,
     pub(crate) content_type: String,
-    pub(crate) filename: String,
     pub(crate) data: Bytes,
     pub(crate) created_at: SystemTime,
 }
@@ -79,7 +78,6 @@ impl MediaStore {
     pub(crate) fn upload(
         &mut self,
         media_type: MediaType,
-        filename: String,
         data: Bytes,
         now: SystemTime,
     ) -> Result<String, Refusal> {
@@ -107,7 +105,6 @@ impl MediaStore {
         Ok(self.insert(Media {
             media_type,
             content_type: content_type.to_owned(),
-            filename,
             data,
             created_at: now,
         }))
@@ -169,7 +166,7 @@ mod tests {
     }
 
     fn upload(media_type: MediaType, data: &[u8]) -> Result<String, Refusal> {
-        MediaStore::default().upload(media_type, "f".into(), Bytes::copy_from_slice(data), t(0))
+        MediaStore::default().upload(media_type, Bytes::copy_from_slice(data), t(0))
     }
 
     #[test]
@@ -225,12 +222,7 @@ mod tests {
     fn media_ids_expire_after_three_days() {
         let mut store = MediaStore::default();
         let id = store
-            .upload(
-                MediaType::Image,
-                "a.png".into(),
-                Bytes::from_static(samples::PNG),
-                t(0),
-            )
+            .upload(MediaType::Image, Bytes::from_static(samples::PNG), t(0))
             .unwrap();
         assert_eq!(id.len(), 64);
         assert_eq!(
