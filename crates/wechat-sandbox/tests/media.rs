@@ -178,9 +178,27 @@ fn a_download_is_the_uploaded_file_with_its_type() {
     each_backend(|_sandbox, caller| {
         for (media_type, name, data, content_type, extension) in [
             (MediaType::Image, "a.png", samples::PNG, "image/png", "png"),
-            (MediaType::Image, "photo.jpg", samples::JPEG, "image/jpeg", "jpg"),
-            (MediaType::Voice, "hello.amr", samples::AMR, "audio/amr", "amr"),
-            (MediaType::Thumb, "cover.jpg", samples::JPEG, "image/jpeg", "jpg"),
+            (
+                MediaType::Image,
+                "photo.jpg",
+                samples::JPEG,
+                "image/jpeg",
+                "jpg",
+            ),
+            (
+                MediaType::Voice,
+                "hello.amr",
+                samples::AMR,
+                "audio/amr",
+                "amr",
+            ),
+            (
+                MediaType::Thumb,
+                "cover.jpg",
+                samples::JPEG,
+                "image/jpeg",
+                "jpg",
+            ),
         ] {
             let media_id = upload(caller, media_type, name, data).unwrap().media_id;
             let file = download(caller, &media_id);
