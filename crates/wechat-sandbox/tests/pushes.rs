@@ -20,7 +20,7 @@ use wechat_sandbox::{
     PushReport, PushRoute, Sandbox, SandboxConfig, SessionView, UserMessage,
 };
 
-use support::bot::{Answer, Bot};
+use support::bot::{Answer, Bot, addressed_xml, text_reply, transfer_reply};
 use support::{Caller, each_backend_with};
 
 /// Where the frozen clock of these tests starts.
@@ -83,49 +83,6 @@ fn bot_for(
         .set_callback(Some(callback(mode, bot.url())))
         .unwrap();
     bot
-}
-
-/// The header of a pushed user message.
-fn header(message: &InboundMessage) -> &MessageHeader {
-    match message {
-        InboundMessage::Text(message) => &message.header,
-        InboundMessage::Image(message) => &message.header,
-        InboundMessage::Voice(message) => &message.header,
-        InboundMessage::Video(message) => &message.header,
-        InboundMessage::ShortVideo(message) => &message.header,
-        InboundMessage::Location(message) => &message.header,
-        InboundMessage::Link(message) => &message.header,
-        other => panic!("not a user message: {other:?}"),
-    }
-}
-
-/// A passive reply to `push` (to its sender, from the account) of type `msgtype` with the
-/// members `rest`.
-fn reply_xml(push: &Push<InboundMessage>, msgtype: &str, rest: &str) -> String {
-    let header = header(&push.message);
-    addressed_xml(&header.from_user_name, &header.to_user_name, msgtype, rest)
-}
-
-fn addressed_xml(to: &str, from: &str, msgtype: &str, rest: &str) -> String {
-    format!(
-        "<xml><ToUserName><![CDATA[{to}]]></ToUserName><FromUserName><![CDATA[{from}]]></FromUserName>\
-         <CreateTime>{T0}</CreateTime><MsgType><![CDATA[{msgtype}]]></MsgType>{rest}</xml>"
-    )
-}
-
-fn text_reply(push: &Push<InboundMessage>, content: &str) -> String {
-    reply_xml(
-        push,
-        "text",
-        &format!("<Content><![CDATA[{content}]]></Content>"),
-    )
-}
-
-fn transfer_reply(push: &Push<InboundMessage>, kf: Option<&str>) -> String {
-    let info = kf.map_or_else(String::new, |kf| {
-        format!("<TransInfo><KfAccount><![CDATA[{kf}]]></KfAccount></TransInfo>")
-    });
-    reply_xml(push, "transfer_customer_service", &info)
 }
 
 /// The query string's parameters.

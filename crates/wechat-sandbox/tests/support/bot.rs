@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use wechat_core::OfficialAccount;
 use wechat_core::callback::{Push, Receiver};
-use wechat_core::types::mp::InboundMessage;
+use wechat_core::types::mp::{InboundMessage, MessageHeader};
 
 /// What the bot answers to a push.
 #[derive(Debug, Clone)]
@@ -162,4 +162,50 @@ async fn receive(
             "success".into_response()
         }
     }
+}
+
+/// The `CreateTime` of the passive replies built here (WeChat does not check it).
+const REPLY_TIME: i64 = 1_700_000_000;
+
+/// The header of a pushed user message.
+pub fn header(message: &InboundMessage) -> &MessageHeader {
+    match message {
+        InboundMessage::Text(message) => &message.header,
+        InboundMessage::Image(message) => &message.header,
+        InboundMessage::Voice(message) => &message.header,
+        InboundMessage::Video(message) => &message.header,
+        InboundMessage::ShortVideo(message) => &message.header,
+        InboundMessage::Location(message) => &message.header,
+        InboundMessage::Link(message) => &message.header,
+        other => panic!("not a user message: {other:?}"),
+    }
+}
+
+/// A passive reply to `push` (to its sender, from the account) of type `msgtype` with the
+/// members `rest`.
+pub fn reply_xml(push: &Push<InboundMessage>, msgtype: &str, rest: &str) -> String {
+    let header = header(&push.message);
+    addressed_xml(&header.from_user_name, &header.to_user_name, msgtype, rest)
+}
+
+pub fn addressed_xml(to: &str, from: &str, msgtype: &str, rest: &str) -> String {
+    format!(
+        "<xml><ToUserName><![CDATA[{to}]]></ToUserName><FromUserName><![CDATA[{from}]]></FromUserName>\
+         <CreateTime>{REPLY_TIME}</CreateTime><MsgType><![CDATA[{msgtype}]]></MsgType>{rest}</xml>"
+    )
+}
+
+pub fn text_reply(push: &Push<InboundMessage>, content: &str) -> String {
+    reply_xml(
+        push,
+        "text",
+        &format!("<Content><![CDATA[{content}]]></Content>"),
+    )
+}
+
+pub fn transfer_reply(push: &Push<InboundMessage>, kf: Option<&str>) -> String {
+    let info = kf.map_or_else(String::new, |kf| {
+        format!("<TransInfo><KfAccount><![CDATA[{kf}]]></KfAccount></TransInfo>")
+    });
+    reply_xml(push, "transfer_customer_service", &info)
 }
