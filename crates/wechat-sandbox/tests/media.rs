@@ -18,7 +18,10 @@ use wechat_core::{
     Endpoint, Error, HttpBackend, HttpRequest, Media, MediaFile, Method, OfficialAccount, Reply,
     Request, ReqwestBackend, Upload,
 };
-use wechat_sandbox::{AppConfig, CallbackConfig, Sandbox, SandboxConfig, UserMessage, samples};
+use wechat_sandbox::{
+    AppConfig, CallbackConfig, DEFAULT_APPID, DEFAULT_SECRET, Sandbox, SandboxConfig, UserMessage,
+    samples,
+};
 
 use support::bot::{Answer, Bot};
 use support::{Backend, Caller, RawJson, each_backend_with};
@@ -91,14 +94,17 @@ fn get_errcode(caller: &Caller, media_id: &str) -> Errcode {
 
 /// `GET url` with reqwest (wechat-core's backend): status, content type and bytes.
 fn fetch(url: &str) -> (u16, String, Vec<u8>) {
+    send_raw(HttpRequest::new(Method::Get, url))
+}
+
+/// `request` as it is, with reqwest (wechat-core's backend): status, content type and bytes.
+fn send_raw(request: HttpRequest) -> (u16, String, Vec<u8>) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let backend = ReqwestBackend::new().unwrap();
-    let response = runtime
-        .block_on(backend.send(HttpRequest::new(Method::Get, url)))
-        .unwrap();
+    let response = runtime.block_on(backend.send(request)).unwrap();
     let content_type = response.header("content-type").unwrap_or_default();
     (
         response.status(),
@@ -525,4 +531,30 @@ fn the_media_a_user_sends_is_downloadable_by_the_bot() {
         );
         assert_eq!(get_errcode(caller, video), Errcode::INVALID_MEDIA_ID);
     });
+}
+
+/// The SDK refuses to send an empty file, so this one goes as hand-built HTTP.
+#[test]
+fn an_empty_file_is_40006() {
+    let sandbox = Sandbox::start_with(frozen()).unwrap();
+    let (_, _, token) = fetch(&format!(
+        "{}/cgi-bin/token?grant_type=client_credential&appid={DEFAULT_APPID}&secret={DEFAULT_SECRET}",
+        sandbox.url()
+    ));
+    let token: serde_json::Value = serde_json::from_slice(&token).unwrap();
+    let token = token["access_token"].as_str().unwrap();
+    let body = "--XYZ\r\n\
+                Content-Disposition: form-data; name=\"media\"; filename=\"a.png\"\r\n\
+                Content-Type: image/png\r\n\r\n\
+                \r\n--XYZ--\r\n";
+    let request = HttpRequest::new(
+        Method::Post,
+        format!("{}{UPLOAD}?access_token={token}&type=image", sandbox.url()),
+    )
+    .with_header("content-type", "multipart/form-data; boundary=XYZ")
+    .with_body(body);
+    let (status, _, answer) = send_raw(request);
+    assert_eq!(status, 200);
+    let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap();
+    assert_eq!(answer["errcode"], 40006, "{answer}");
 }
