@@ -10,35 +10,17 @@ use serde_json::json;
 use wechat_core::endpoints::mp::*;
 use wechat_core::types::common::Errcode;
 use wechat_core::types::mp::*;
-use wechat_core::{Error, HttpBackend, HttpRequest, Method, ReqwestBackend, Upload};
-use wechat_sandbox::{ControlError, Sandbox, SandboxConfig, UserMessage, samples};
+use wechat_core::{Error, Upload};
+use wechat_sandbox::{ControlError, Sandbox, UserMessage, samples};
 
-use support::{Caller, RawJson, each_backend_with};
+use support::{
+    Caller, RawJson, T0, each_backend_with, each_frozen_backend, frozen, http_get, kf_name,
+};
 
 const ADD: &str = "/customservice/kfaccount/add";
 const UPDATE: &str = "/customservice/kfaccount/update";
 const DELETE: &str = "/customservice/kfaccount/del";
 const INVITE: &str = "/customservice/kfaccount/inviteworker";
-
-/// Where the frozen clock of these tests starts.
-const T0: u64 = 1_700_000_000;
-
-fn frozen() -> SandboxConfig {
-    let mut config = SandboxConfig::default();
-    config.clock.start = Some(T0);
-    config.clock.frozen = true;
-    config
-}
-
-/// [`each_backend_with`] a frozen clock.
-fn each_backend(test: impl Fn(&Sandbox, &Caller)) {
-    each_backend_with(frozen, test);
-}
-
-/// `prefix@{the app's WeChat ID}`.
-fn kf(sandbox: &Sandbox, prefix: &str) -> String {
-    format!("{prefix}@{}", sandbox.app().wechat_id())
-}
 
 fn add(caller: &Caller, kf: &str, nickname: &str) -> Result<(), Error> {
     caller.call(&AddKfAccount::new(KfAccountProfile::new(kf, nickname)))
@@ -53,6 +35,14 @@ fn kf_list(caller: &Caller) -> Vec<KfInfo> {
         .call(&GetKfList::new(KfListQuery::new()))
         .unwrap()
         .kf_list
+}
+
+/// The `kf_account` of each `getkflist` entry.
+fn listed_accounts(caller: &Caller) -> Vec<String> {
+    kf_list(caller)
+        .into_iter()
+        .map(|info| info.kf_account)
+        .collect()
 }
 
 fn online_list(caller: &Caller) -> Vec<OnlineKfInfo> {
@@ -88,7 +78,7 @@ fn upload_headimg(caller: &Caller, kf: &str, name: &str, data: Vec<u8>) -> Resul
 
 /// A kf account added, bound to `wx` and (if `online`) online.
 fn bound_kf(sandbox: &Sandbox, caller: &Caller, prefix: &str, wx: &str, online: bool) -> String {
-    let account = kf(sandbox, prefix);
+    let account = kf_name(sandbox, prefix);
     add(caller, &account, prefix).unwrap();
     invite(caller, &account, wx).unwrap();
     assert_eq!(sandbox.app().answer_invitation(&account, true).unwrap(), wx);
@@ -104,30 +94,11 @@ fn is_invalid_request<T: std::fmt::Debug>(result: Result<T, Error>) -> bool {
     matches!(result, Err(Error::InvalidRequest(_)))
 }
 
-/// `GET url` over plain HTTP, with reqwest (wechat-core's backend on it: reqwest alone has no
-/// TLS provider installed in this build): the status, the `Content-Type` and the body.
-fn http_get(url: &str) -> (u16, String, Vec<u8>) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let backend = ReqwestBackend::new().unwrap();
-    let response = runtime
-        .block_on(backend.send(HttpRequest::new(Method::Get, url)))
-        .unwrap();
-    let content_type = response.header("content-type").unwrap_or_default();
-    (
-        response.status(),
-        content_type.to_owned(),
-        response.body().to_vec(),
-    )
-}
-
 #[test]
 fn added_accounts_are_listed_with_numbers_from_1001() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         assert!(kf_list(caller).is_empty());
-        let (ann, bo) = (kf(sandbox, "kf1"), kf(sandbox, "kf_2"));
+        let (ann, bo) = (kf_name(sandbox, "kf1"), kf_name(sandbox, "kf_2"));
         add(caller, &ann, "客服小美").unwrap();
         add(caller, &bo, "Bo").unwrap();
         assert_eq!(
@@ -146,7 +117,7 @@ fn added_accounts_are_listed_with_numbers_from_1001() {
 
 #[test]
 fn the_account_must_be_well_formed_with_the_apps_wechat_id() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let wechat_id = sandbox.app().wechat_id();
         assert_eq!(wechat_id, wechat_sandbox::DEFAULT_WECHAT_ID);
         // Well-formed, but another account's suffix.
@@ -189,8 +160,8 @@ fn the_account_must_be_well_formed_with_the_apps_wechat_id() {
 
 #[test]
 fn the_nickname_has_1_to_16_characters() {
-    each_backend(|sandbox, caller| {
-        let account = kf(sandbox, "kf1");
+    each_frozen_backend(|sandbox, caller| {
+        let account = kf_name(sandbox, "kf1");
         for nickname in [
             "",
             "abcdefghijklmnopq",
@@ -218,8 +189,8 @@ fn the_nickname_has_1_to_16_characters() {
 
 #[test]
 fn an_existing_account_is_65406() {
-    each_backend(|sandbox, caller| {
-        let account = kf(sandbox, "kf1");
+    each_frozen_backend(|sandbox, caller| {
+        let account = kf_name(sandbox, "kf1");
         add(caller, &account, "Ann").unwrap();
         assert_eq!(
             add_errcode(caller, &account, "Another"),
@@ -239,7 +210,11 @@ fn past_the_limit_is_65405() {
             config
         },
         |sandbox, caller| {
-            let (a, b, c) = (kf(sandbox, "a"), kf(sandbox, "b"), kf(sandbox, "c"));
+            let (a, b, c) = (
+                kf_name(sandbox, "a"),
+                kf_name(sandbox, "b"),
+                kf_name(sandbox, "c"),
+            );
             add(caller, &a, "A").unwrap();
             add(caller, &b, "B").unwrap();
             assert_eq!(
@@ -279,8 +254,8 @@ fn past_the_limit_is_65405() {
 
 #[test]
 fn update_changes_the_nickname_of_an_existing_account() {
-    each_backend(|sandbox, caller| {
-        let account = kf(sandbox, "kf1");
+    each_frozen_backend(|sandbox, caller| {
+        let account = kf_name(sandbox, "kf1");
         add(caller, &account, "Ann").unwrap();
         caller
             .call(&UpdateKfAccount::new(KfAccountProfile::new(
@@ -294,7 +269,7 @@ fn update_changes_the_nickname_of_an_existing_account() {
                 .with_kf_nick("安妮")
                 .with_kf_headimgurl("")
         );
-        for unknown in [kf(sandbox, "kf2"), "kf1@other_oa".to_owned()] {
+        for unknown in [kf_name(sandbox, "kf2"), "kf1@other_oa".to_owned()] {
             assert_eq!(
                 caller.errcode(&UpdateKfAccount::new(KfAccountProfile::new(
                     unknown.as_str(),
@@ -321,19 +296,13 @@ fn update_changes_the_nickname_of_an_existing_account() {
 
 #[test]
 fn delete_in_the_documented_post_form() {
-    each_backend(|sandbox, caller| {
-        let (ann, bo) = (kf(sandbox, "kf1"), kf(sandbox, "kf2"));
+    each_frozen_backend(|sandbox, caller| {
+        let (ann, bo) = (kf_name(sandbox, "kf1"), kf_name(sandbox, "kf2"));
         add(caller, &ann, "Ann").unwrap();
         add(caller, &bo, "Bo").unwrap();
         let delete = DeleteKfAccount::new(DeleteKfAccountRequest::new(ann.as_str()));
         caller.call(&delete).unwrap();
-        assert_eq!(
-            kf_list(caller)
-                .into_iter()
-                .map(|info| info.kf_account)
-                .collect::<Vec<_>>(),
-            std::slice::from_ref(&bo)
-        );
+        assert_eq!(listed_accounts(caller), std::slice::from_ref(&bo));
         assert_eq!(
             caller.errcode(&delete),
             Errcode::INVALID_CUSTOM_SERVICE_ACCOUNT
@@ -349,8 +318,8 @@ fn delete_in_the_documented_post_form() {
 
 #[test]
 fn delete_in_the_legacy_get_form() {
-    each_backend(|sandbox, caller| {
-        let (ann, bo) = (kf(sandbox, "kf1"), kf(sandbox, "kf2"));
+    each_frozen_backend(|sandbox, caller| {
+        let (ann, bo) = (kf_name(sandbox, "kf1"), kf_name(sandbox, "kf2"));
         add(caller, &ann, "Ann").unwrap();
         add(caller, &bo, "Bo").unwrap();
         let delete = RawJson::get(DELETE, &[("kf_account", &ann)]);
@@ -358,13 +327,7 @@ fn delete_in_the_legacy_get_form() {
             caller.call(&delete).unwrap(),
             json!({"errcode": 0, "errmsg": "ok"})
         );
-        assert_eq!(
-            kf_list(caller)
-                .into_iter()
-                .map(|info| info.kf_account)
-                .collect::<Vec<_>>(),
-            std::slice::from_ref(&bo)
-        );
+        assert_eq!(listed_accounts(caller), std::slice::from_ref(&bo));
         assert_eq!(
             caller.errcode(&delete),
             Errcode::INVALID_CUSTOM_SERVICE_ACCOUNT
@@ -385,8 +348,8 @@ fn delete_in_the_legacy_get_form() {
 
 #[test]
 fn a_jpeg_avatar_is_listed_and_served() {
-    each_backend(|sandbox, caller| {
-        let (ann, bo) = (kf(sandbox, "kf1"), kf(sandbox, "kf2"));
+    each_frozen_backend(|sandbox, caller| {
+        let (ann, bo) = (kf_name(sandbox, "kf1"), kf_name(sandbox, "kf2"));
         add(caller, &ann, "Ann").unwrap();
         add(caller, &bo, "Bo").unwrap();
         upload_headimg(caller, &bo, "bo.jpg", samples::JPEG.to_vec()).unwrap();
@@ -426,8 +389,8 @@ fn a_jpeg_avatar_is_listed_and_served() {
 
 #[test]
 fn an_avatar_is_a_jpeg_of_at_most_5_mb() {
-    each_backend(|sandbox, caller| {
-        let account = kf(sandbox, "kf1");
+    each_frozen_backend(|sandbox, caller| {
+        let account = kf_name(sandbox, "kf1");
         add(caller, &account, "Ann").unwrap();
         assert_eq!(
             errcode(upload_headimg(
@@ -466,7 +429,7 @@ fn an_avatar_is_a_jpeg_of_at_most_5_mb() {
         assert_eq!(
             errcode(upload_headimg(
                 caller,
-                &kf(sandbox, "kf9"),
+                &kf_name(sandbox, "kf9"),
                 "a.jpg",
                 samples::JPEG.to_vec()
             )),
@@ -477,8 +440,8 @@ fn an_avatar_is_a_jpeg_of_at_most_5_mb() {
 
 #[test]
 fn an_invitation_binds_the_worker_who_accepts_it() {
-    each_backend(|sandbox, caller| {
-        let (ann, bo) = (kf(sandbox, "kf1"), kf(sandbox, "kf2"));
+    each_frozen_backend(|sandbox, caller| {
+        let (ann, bo) = (kf_name(sandbox, "kf1"), kf_name(sandbox, "kf2"));
         add(caller, &ann, "Ann").unwrap();
         add(caller, &bo, "Bo").unwrap();
         let lifetime = 7 * 24 * 3600;
@@ -536,8 +499,8 @@ fn an_invitation_binds_the_worker_who_accepts_it() {
 
 #[test]
 fn a_declined_invitation_is_rejected_and_can_be_sent_again() {
-    each_backend(|sandbox, caller| {
-        let (ann, bo) = (kf(sandbox, "kf1"), kf(sandbox, "kf2"));
+    each_frozen_backend(|sandbox, caller| {
+        let (ann, bo) = (kf_name(sandbox, "kf1"), kf_name(sandbox, "kf2"));
         add(caller, &ann, "Ann").unwrap();
         add(caller, &bo, "Bo").unwrap();
         invite(caller, &ann, "worker_ann").unwrap();
@@ -581,7 +544,7 @@ fn an_invitation_expires_after_its_lifetime() {
             config
         },
         |sandbox, caller| {
-            let (ann, bo) = (kf(sandbox, "kf1"), kf(sandbox, "kf2"));
+            let (ann, bo) = (kf_name(sandbox, "kf1"), kf_name(sandbox, "kf2"));
             add(caller, &ann, "Ann").unwrap();
             add(caller, &bo, "Bo").unwrap();
             invite(caller, &ann, "worker_ann").unwrap();
@@ -620,8 +583,8 @@ fn an_invitation_expires_after_its_lifetime() {
 
 #[test]
 fn the_invitee_must_have_a_valid_wechat_id() {
-    each_backend(|sandbox, caller| {
-        let account = kf(sandbox, "kf1");
+    each_frozen_backend(|sandbox, caller| {
+        let account = kf_name(sandbox, "kf1");
         add(caller, &account, "Ann").unwrap();
         for wx in [
             "x",
@@ -648,7 +611,7 @@ fn the_invitee_must_have_a_valid_wechat_id() {
         assert_eq!(info(caller, &account).invite_wx, None);
         invite(caller, &account, "a_wechat_id_of_20_ch").unwrap();
         assert_eq!(
-            invite_errcode(caller, &kf(sandbox, "kf9"), "worker_ann"),
+            invite_errcode(caller, &kf_name(sandbox, "kf9"), "worker_ann"),
             Errcode::INVALID_CUSTOM_SERVICE_ACCOUNT
         );
     });
@@ -656,18 +619,18 @@ fn the_invitee_must_have_a_valid_wechat_id() {
 
 #[test]
 fn only_online_workers_are_listed_online_with_their_sessions() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let app = sandbox.app();
         let ann = bound_kf(sandbox, caller, "kf1", "worker_ann", true);
         let bo = bound_kf(sandbox, caller, "kf2", "worker_bob", false);
-        let cy = kf(sandbox, "kf3");
+        let cy = kf_name(sandbox, "kf3");
         add(caller, &cy, "Cy").unwrap();
         assert!(matches!(
             app.set_online(&cy, true),
             Err(ControlError::Invalid(_))
         ));
         assert!(matches!(
-            app.set_online(&kf(sandbox, "kf9"), true),
+            app.set_online(&kf_name(sandbox, "kf9"), true),
             Err(ControlError::UnknownKf(_))
         ));
         assert_eq!(
@@ -735,7 +698,7 @@ fn every_kf_endpoint_is_65400_while_the_feature_is_off() {
             config
         },
         |sandbox, caller| {
-            let account = kf(sandbox, "kf1");
+            let account = kf_name(sandbox, "kf1");
             let openid = sandbox.app().create_user("Ann").unwrap();
             let off = Errcode::NEW_CUSTOM_SERVICE_NOT_ENABLED;
             let profile = KfAccountProfile::new(account.as_str(), "Ann");

@@ -5,44 +5,18 @@
 
 mod support;
 
-use std::time::Duration;
-
 use wechat_core::endpoints::mp::*;
 use wechat_core::types::common::Errcode;
 use wechat_core::types::mp::*;
 use wechat_core::{OfficialAccount, callback::Receiver};
 use wechat_sandbox::{
-    CallbackConfig, ControlError, PushOutcome, PushRoute, Sandbox, SandboxConfig, SessionView,
-    UserMessage,
+    CallbackConfig, ControlError, PushOutcome, PushRoute, Sandbox, SessionView, UserMessage,
 };
 
 use support::bot::{Answer, Bot, transfer_reply};
-use support::{Caller, each_backend_with};
+use support::{Caller, T0, each_frozen_backend, kf_name, secs};
 
-/// Where the frozen clock of these tests starts.
-const T0: u64 = 1_700_000_000;
 const TOKEN: &str = "session-token-81f0";
-
-fn frozen() -> SandboxConfig {
-    let mut config = SandboxConfig::default();
-    config.clock.start = Some(T0);
-    config.clock.frozen = true;
-    config
-}
-
-/// [`each_backend_with`] a frozen clock.
-fn each_backend(test: impl Fn(&Sandbox, &Caller)) {
-    each_backend_with(frozen, test);
-}
-
-fn secs(secs: u64) -> Duration {
-    Duration::from_secs(secs)
-}
-
-/// `prefix@{the app's WeChat ID}`.
-fn kf(sandbox: &Sandbox, prefix: &str) -> String {
-    format!("{prefix}@{}", sandbox.app().wechat_id())
-}
 
 /// A kf account added and, if `wx` is given, bound to that worker, who is `online` or not.
 fn kf_account(
@@ -52,7 +26,7 @@ fn kf_account(
     wx: Option<&str>,
     online: bool,
 ) -> String {
-    let account = kf(sandbox, prefix);
+    let account = kf_name(sandbox, prefix);
     caller
         .call(&AddKfAccount::new(KfAccountProfile::new(
             account.as_str(),
@@ -170,7 +144,7 @@ fn session_events(bot: &Bot, count: usize) -> Vec<(&'static str, String, String)
 
 #[test]
 fn a_session_is_created_shown_and_closed_with_its_events_pushed() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let bot = bot(sandbox, |_| Answer::Success);
         let ann = online_kf(sandbox, caller, "kf1");
         let app = sandbox.app();
@@ -238,7 +212,7 @@ fn a_session_is_created_shown_and_closed_with_its_events_pushed() {
 
 #[test]
 fn create_refuses_with_wechats_codes() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let ann = online_kf(sandbox, caller, "kf1");
         let bo = online_kf(sandbox, caller, "kf2");
         let unbound = kf_account(sandbox, caller, "kf3", None, false);
@@ -247,7 +221,7 @@ fn create_refuses_with_wechats_codes() {
 
         assert_eq!(create(caller, &ann, "oNOBODY"), Errcode::INVALID_OPENID);
         assert_eq!(
-            create(caller, &kf(sandbox, "kf9"), &openid),
+            create(caller, &kf_name(sandbox, "kf9"), &openid),
             Errcode::INVALID_CUSTOM_SERVICE_ACCOUNT
         );
         assert_eq!(
@@ -275,7 +249,7 @@ fn create_refuses_with_wechats_codes() {
 
 #[test]
 fn close_refuses_with_wechats_codes() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let _bot = transferring_bot(sandbox, None);
         let ann = online_kf(sandbox, caller, "kf1");
         let bo = online_kf(sandbox, caller, "kf2");
@@ -289,7 +263,7 @@ fn close_refuses_with_wechats_codes() {
 
         assert_eq!(close(caller, &ann, "oNOBODY"), Errcode::INVALID_OPENID);
         assert_eq!(
-            close(caller, &kf(sandbox, "kf9"), &served),
+            close(caller, &kf_name(sandbox, "kf9"), &served),
             Errcode::INVALID_CUSTOM_SERVICE_ACCOUNT
         );
         assert_eq!(close(caller, &ann, &idle), Errcode::NO_EFFECTIVE_SESSION);
@@ -305,14 +279,14 @@ fn close_refuses_with_wechats_codes() {
 
 #[test]
 fn the_session_queries_refuse_with_wechats_codes() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let unbound = kf_account(sandbox, caller, "kf1", None, false);
         assert_eq!(
             caller.errcode(&GetKfSession::new(GetSessionQuery::new("oNOBODY"))),
             Errcode::INVALID_OPENID
         );
         assert_eq!(
-            caller.errcode(&GetKfSessionList::new(GetSessionListQuery::new(kf(
+            caller.errcode(&GetKfSessionList::new(GetSessionListQuery::new(kf_name(
                 sandbox, "kf9"
             )))),
             Errcode::INVALID_CUSTOM_SERVICE_ACCOUNT
@@ -326,7 +300,7 @@ fn the_session_queries_refuse_with_wechats_codes() {
 
 #[test]
 fn getsessionlist_shows_only_the_kfs_own_users() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let ann = online_kf(sandbox, caller, "kf1");
         let bo = online_kf(sandbox, caller, "kf2");
         let app = sandbox.app();
@@ -354,7 +328,7 @@ fn getsessionlist_shows_only_the_kfs_own_users() {
 
 #[test]
 fn getwaitcase_counts_every_waiting_user_and_lists_the_first_100_in_arrival_order() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let _bot = transferring_bot(sandbox, None);
         let empty = caller.call(&GetWaitCase).unwrap();
         assert_eq!(empty.count, Some(0));
@@ -392,7 +366,7 @@ fn getwaitcase_counts_every_waiting_user_and_lists_the_first_100_in_arrival_orde
 
 #[test]
 fn a_kf_accepting_a_waiting_user_starts_a_session() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let bot = transferring_bot(sandbox, None);
         let ann = online_kf(sandbox, caller, "kf1");
         let app = sandbox.app();
@@ -424,7 +398,7 @@ fn a_kf_accepting_a_waiting_user_starts_a_session() {
             Err(ControlError::Invalid(_))
         ));
         assert!(matches!(
-            app.kf_accepts(&kf(sandbox, "kf9"), &other),
+            app.kf_accepts(&kf_name(sandbox, "kf9"), &other),
             Err(ControlError::UnknownKf(_))
         ));
         assert!(matches!(
@@ -441,7 +415,7 @@ fn a_kf_accepting_a_waiting_user_starts_a_session() {
 
 #[test]
 fn a_user_transferred_to_a_named_kf_is_accepted_by_that_kf_only() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let ann = online_kf(sandbox, caller, "kf1");
         let bo = online_kf(sandbox, caller, "kf2");
         let _bot = transferring_bot(sandbox, Some(ann.clone()));
@@ -458,7 +432,7 @@ fn a_user_transferred_to_a_named_kf_is_accepted_by_that_kf_only() {
 
 #[test]
 fn a_served_users_messages_go_to_the_kf_until_the_session_is_quiet_for_30_minutes() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let bot = bot(sandbox, |_| Answer::Success);
         let ann = online_kf(sandbox, caller, "kf1");
         let app = sandbox.app();
@@ -510,7 +484,7 @@ fn a_served_users_messages_go_to_the_kf_until_the_session_is_quiet_for_30_minute
 
 #[test]
 fn deleting_a_kf_account_ends_its_sessions_and_its_queue() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let ann = online_kf(sandbox, caller, "kf1");
         let bo = online_kf(sandbox, caller, "kf2");
         let _bot = transferring_bot(sandbox, Some(ann.clone()));

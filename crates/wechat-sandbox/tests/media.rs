@@ -15,37 +15,24 @@ use wechat_core::types::common::{
 };
 use wechat_core::types::mp::InboundMessage;
 use wechat_core::{
-    Endpoint, Error, HttpBackend, HttpRequest, Media, MediaFile, Method, OfficialAccount, Reply,
-    Request, ReqwestBackend, Upload,
+    Endpoint, Error, HttpRequest, Media, MediaFile, Method, OfficialAccount, Reply, Request, Upload,
 };
 use wechat_sandbox::{
-    AppConfig, CallbackConfig, DEFAULT_APPID, DEFAULT_SECRET, Sandbox, SandboxConfig, UserMessage,
-    samples,
+    AppConfig, CallbackConfig, DEFAULT_APPID, DEFAULT_SECRET, Sandbox, UserMessage, samples,
 };
 
 use support::bot::{Answer, Bot};
-use support::{Backend, Caller, RawJson, each_backend_with};
+use support::{
+    Backend, Caller, RawJson, T0, each_backend_with, each_frozen_backend, frozen, http_get,
+    send_raw,
+};
 
 const UPLOAD: &str = "/cgi-bin/media/upload";
 const GET: &str = "/cgi-bin/media/get";
 
-/// Where the frozen clock of these tests starts.
-const T0: u64 = 1_700_000_000;
 const KB: usize = 1024;
 const MB: usize = 1024 * 1024;
 const THREE_DAYS: Duration = Duration::from_secs(3 * 24 * 3600);
-
-fn frozen() -> SandboxConfig {
-    let mut config = SandboxConfig::default();
-    config.clock.start = Some(T0);
-    config.clock.frozen = true;
-    config
-}
-
-/// [`each_backend_with`] a frozen clock.
-fn each_backend(test: impl Fn(&Sandbox, &Caller)) {
-    each_backend_with(frozen, test);
-}
 
 fn upload(
     caller: &Caller,
@@ -92,27 +79,6 @@ fn get_errcode(caller: &Caller, media_id: &str) -> Errcode {
     support::errcode(&get(caller, media_id).unwrap_err())
 }
 
-/// `GET url` with reqwest (wechat-core's backend): status, content type and bytes.
-fn fetch(url: &str) -> (u16, String, Vec<u8>) {
-    send_raw(HttpRequest::new(Method::Get, url))
-}
-
-/// `request` as it is, with reqwest (wechat-core's backend): status, content type and bytes.
-fn send_raw(request: HttpRequest) -> (u16, String, Vec<u8>) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let backend = ReqwestBackend::new().unwrap();
-    let response = runtime.block_on(backend.send(request)).unwrap();
-    let content_type = response.header("content-type").unwrap_or_default();
-    (
-        response.status(),
-        content_type.to_owned(),
-        response.body().to_vec(),
-    )
-}
-
 /// `magic` followed by zeros, `len` bytes in all: a file of that type and size.
 fn padded(magic: &[u8], len: usize) -> Bytes {
     let mut data = magic.to_vec();
@@ -151,7 +117,7 @@ impl Endpoint<OfficialAccount> for RawUpload {
 
 #[test]
 fn each_type_uploads_and_answers_a_media_id_its_type_and_the_time() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let cases = [
             (MediaType::Image, "a.png", samples::PNG),
             (MediaType::Image, "a.jpg", samples::JPEG),
@@ -181,7 +147,7 @@ fn each_type_uploads_and_answers_a_media_id_its_type_and_the_time() {
 
 #[test]
 fn a_download_is_the_uploaded_file_with_its_type() {
-    each_backend(|_sandbox, caller| {
+    each_frozen_backend(|_sandbox, caller| {
         for (media_type, name, data, content_type, extension) in [
             (MediaType::Image, "a.png", samples::PNG, "image/png", "png"),
             (
@@ -219,7 +185,7 @@ fn a_download_is_the_uploaded_file_with_its_type() {
 
 #[test]
 fn the_content_type_is_the_files_not_the_declared_one() {
-    each_backend(|_sandbox, caller| {
+    each_frozen_backend(|_sandbox, caller| {
         // A PNG sent as `image/jpeg` under a `.jpg` name is still a PNG.
         let media_id = caller
             .call(&UploadTempMedia::new(
@@ -236,14 +202,14 @@ fn the_content_type_is_the_files_not_the_declared_one() {
 
 #[test]
 fn a_video_downloads_as_its_video_url() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let media_id = upload(caller, MediaType::Video, "clip.mp4", samples::MP4)
             .unwrap()
             .media_id;
         let url = video_url(caller, &media_id);
         assert!(url.starts_with(sandbox.url()), "{url}");
         assert!(url.contains(&media_id), "{url}");
-        let (status, content_type, data) = fetch(&url);
+        let (status, content_type, data) = http_get(&url);
         assert_eq!(status, 200);
         assert_eq!(content_type, "video/mp4");
         assert_eq!(data, samples::MP4);
@@ -251,7 +217,7 @@ fn a_video_downloads_as_its_video_url() {
         // The URL lives as long as the media_id.
         sandbox.advance(THREE_DAYS);
         assert_eq!(get_errcode(caller, &media_id), Errcode::INVALID_MEDIA_ID);
-        let (status, _, data) = fetch(&url);
+        let (status, _, data) = http_get(&url);
         assert_eq!(status, 404);
         assert_ne!(data, samples::MP4);
     });
@@ -259,7 +225,7 @@ fn a_video_downloads_as_its_video_url() {
 
 #[test]
 fn a_file_that_is_not_of_the_types_formats_is_40005() {
-    each_backend(|_sandbox, caller| {
+    each_frozen_backend(|_sandbox, caller| {
         for (media_type, name, data) in [
             (MediaType::Image, "a.png", samples::AMR),
             (MediaType::Image, "a.png", &b"just some text"[..]),
@@ -289,7 +255,7 @@ fn each_type_has_its_size_limit() {
     let voice = padded(samples::AMR, 2 * MB + 1);
     let thumb_limit = padded(samples::JPEG, 64 * KB);
     let thumb = padded(samples::JPEG, 64 * KB + 1);
-    each_backend(|_sandbox, caller| {
+    each_frozen_backend(|_sandbox, caller| {
         assert_eq!(
             upload_errcode(caller, MediaType::Thumb, "t.jpg", thumb.clone()),
             Errcode::INVALID_THUMB_SIZE
@@ -322,7 +288,7 @@ fn each_type_has_its_size_limit() {
 
 #[test]
 fn an_unknown_or_missing_type_is_40004() {
-    each_backend(|_sandbox, caller| {
+    each_frozen_backend(|_sandbox, caller| {
         for unknown in ["file", "IMAGE", "news", ""] {
             assert_eq!(
                 upload_errcode(
@@ -351,7 +317,7 @@ fn an_unknown_or_missing_type_is_40004() {
 
 #[test]
 fn without_a_file_in_the_media_field_it_is_41005() {
-    each_backend(|_sandbox, caller| {
+    each_frozen_backend(|_sandbox, caller| {
         let elsewhere = RawUpload {
             query: vec![("type", "image")],
             field: "file",
@@ -376,7 +342,7 @@ fn without_a_file_in_the_media_field_it_is_41005() {
 
 #[test]
 fn the_upload_is_a_post_and_the_download_a_get() {
-    each_backend(|_sandbox, caller| {
+    each_frozen_backend(|_sandbox, caller| {
         let upload_by_get = RawJson::get(UPLOAD, &[("type", "image")]);
         assert_eq!(caller.errcode(&upload_by_get), Errcode::REQUIRE_POST_METHOD);
         let download_by_post = RawJson {
@@ -392,7 +358,7 @@ fn the_upload_is_a_post_and_the_download_a_get() {
 
 #[test]
 fn an_unknown_media_id_is_40007() {
-    each_backend(|_sandbox, caller| {
+    each_frozen_backend(|_sandbox, caller| {
         assert_eq!(
             get_errcode(caller, "NO_SUCH_MEDIA"),
             Errcode::INVALID_MEDIA_ID
@@ -416,7 +382,7 @@ fn an_unknown_media_id_is_40007() {
 
 #[test]
 fn media_ids_expire_after_three_days() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let image = upload(caller, MediaType::Image, "a.png", samples::PNG)
             .unwrap()
             .media_id;
@@ -465,7 +431,7 @@ fn media_belong_to_the_app_that_uploaded_them() {
 
 #[test]
 fn the_media_a_user_sends_is_downloadable_by_the_bot() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let app = sandbox.app();
         let bot = Bot::start(Receiver::official_account("media-token"), |_| {
             Answer::Success
@@ -491,7 +457,7 @@ fn the_media_a_user_sends_is_downloadable_by_the_bot() {
         assert_eq!(file.data().as_ref(), samples::PNG);
         assert_eq!(file.content_type(), Some("image/png"));
         // `PicUrl` serves the same picture.
-        let (status, content_type, data) = fetch(image.pic_url.as_deref().unwrap());
+        let (status, content_type, data) = http_get(image.pic_url.as_deref().unwrap());
         assert_eq!(
             (status, content_type.as_str(), data.as_slice()),
             (200, "image/png", samples::PNG)
@@ -513,7 +479,7 @@ fn the_media_a_user_sends_is_downloadable_by_the_bot() {
             other => panic!("{other:?}"),
         };
         for (media_id, thumb) in [(video, video_thumb), (short, short_thumb)] {
-            let (status, content_type, data) = fetch(&video_url(caller, media_id));
+            let (status, content_type, data) = http_get(&video_url(caller, media_id));
             assert_eq!(
                 (status, content_type.as_str(), data.as_slice()),
                 (200, "video/mp4", samples::MP4)
@@ -537,7 +503,7 @@ fn the_media_a_user_sends_is_downloadable_by_the_bot() {
 #[test]
 fn an_empty_file_is_40006() {
     let sandbox = Sandbox::start_with(frozen()).unwrap();
-    let (_, _, token) = fetch(&format!(
+    let (_, _, token) = http_get(&format!(
         "{}/cgi-bin/token?grant_type=client_credential&appid={DEFAULT_APPID}&secret={DEFAULT_SECRET}",
         sandbox.url()
     ));

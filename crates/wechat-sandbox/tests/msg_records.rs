@@ -4,41 +4,23 @@
 
 mod support;
 
-use std::time::Duration;
-
 use serde_json::json;
 use wechat_core::Error;
 use wechat_core::endpoints::mp::*;
 use wechat_core::types::common::Errcode;
 use wechat_core::types::mp::*;
-use wechat_sandbox::{Sandbox, SandboxConfig, UserMessage};
+use wechat_sandbox::{Sandbox, UserMessage};
 
-use support::{Caller, RawJson, each_backend_with};
+use support::{Caller, RawJson, each_frozen_backend, secs};
 
-/// Where the frozen clock of these tests starts.
-const T0: i64 = 1_700_000_000;
+/// Where the frozen clock starts, as the records' times are typed.
+const T0: i64 = support::T0 as i64;
 const DAY: i64 = 24 * 3600;
 const GET_MSG_LIST: &str = "/customservice/msgrecord/getmsglist";
 /// 客服发送消息.
 const SENT: i64 = 2002;
 /// 客服收到消息.
 const RECEIVED: i64 = 2003;
-
-fn frozen() -> SandboxConfig {
-    let mut config = SandboxConfig::default();
-    config.clock.start = Some(T0 as u64);
-    config.clock.frozen = true;
-    config
-}
-
-/// [`each_backend_with`] a frozen clock.
-fn each_backend(test: impl Fn(&Sandbox, &Caller)) {
-    each_backend_with(frozen, test);
-}
-
-fn secs(secs: u64) -> Duration {
-    Duration::from_secs(secs)
-}
 
 fn page(caller: &Caller, start: i64, end: i64, msgid: i64, number: u32) -> GetMsgListResponse {
     caller
@@ -87,7 +69,7 @@ fn texts(page: &GetMsgListResponse) -> Vec<String> {
 
 #[test]
 fn what_was_sent_and_what_a_kf_received_is_recorded() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let app = sandbox.app();
         let kf = format!("kf1@{}", app.wechat_id());
         caller
@@ -155,7 +137,7 @@ fn what_was_sent_and_what_a_kf_received_is_recorded() {
 
 #[test]
 fn pages_follow_the_msgid_cursor_without_repeating_a_record() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let openid = user(sandbox, "U1");
         send_texts(sandbox, caller, &openid, 5);
         let (start, end) = (T0, T0 + DAY);
@@ -176,7 +158,7 @@ fn pages_follow_the_msgid_cursor_without_repeating_a_record() {
 
 #[test]
 fn only_the_records_of_the_range_are_listed_and_its_ends_are_included() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let openid = user(sandbox, "U1");
         send_texts(sandbox, caller, &openid, 5); // at T0 + 1 ..= T0 + 5
         assert_eq!(
@@ -196,7 +178,7 @@ fn only_the_records_of_the_range_are_listed_and_its_ends_are_included() {
 
 #[test]
 fn a_range_longer_than_24_hours_is_65417() {
-    each_backend(|_sandbox, caller| {
+    each_frozen_backend(|_sandbox, caller| {
         let too_long = json!({"starttime": T0, "endtime": T0 + DAY + 1, "msgid": 1, "number": 10});
         assert_eq!(
             caller.errcode(&RawJson::post(GET_MSG_LIST, too_long)),
@@ -218,7 +200,7 @@ fn a_range_longer_than_24_hours_is_65417() {
 
 #[test]
 fn other_invalid_parameters_are_65416() {
-    each_backend(|_sandbox, caller| {
+    each_frozen_backend(|_sandbox, caller| {
         let raw = |start: i64, end: i64, msgid: i64, number: i64| {
             caller.errcode(&RawJson::post(
                 GET_MSG_LIST,

@@ -17,14 +17,12 @@ use wechat_core::types::common::Errcode;
 use wechat_core::types::mp::*;
 use wechat_sandbox::{
     CallbackConfig, CallbackMode, ControlError, DEFAULT_APPID, DeliveredVia, PushOutcome,
-    PushReport, PushRoute, Sandbox, SandboxConfig, SessionView, UserMessage,
+    PushReport, PushRoute, Sandbox, SessionView, UserMessage,
 };
 
 use support::bot::{Answer, Bot, addressed_xml, text_reply, transfer_reply};
-use support::{Caller, each_backend_with};
+use support::{Caller, T0, each_backend_with, each_frozen_backend, frozen, secs};
 
-/// Where the frozen clock of these tests starts.
-const T0: u64 = 1_700_000_000;
 const TOKEN: &str = "push-token-5d2c";
 const AES_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 const MODES: [CallbackMode; 3] = [
@@ -32,22 +30,6 @@ const MODES: [CallbackMode; 3] = [
     CallbackMode::Compatible,
     CallbackMode::Safe,
 ];
-
-fn frozen() -> SandboxConfig {
-    let mut config = SandboxConfig::default();
-    config.clock.start = Some(T0);
-    config.clock.frozen = true;
-    config
-}
-
-/// [`each_backend_with`] a frozen clock.
-fn each_backend(test: impl Fn(&Sandbox, &Caller)) {
-    each_backend_with(frozen, test);
-}
-
-fn secs(secs: u64) -> Duration {
-    Duration::from_secs(secs)
-}
 
 /// The bot's side of `mode`: the token, and the key for the encrypted modes (required in safe
 /// mode).
@@ -286,22 +268,24 @@ fn every_kind_reaches(sandbox: &Sandbox, caller: &Caller, mode: CallbackMode) {
 
 #[test]
 fn every_kind_of_message_reaches_a_plain_bot() {
-    each_backend(|sandbox, caller| every_kind_reaches(sandbox, caller, CallbackMode::Plain));
+    each_frozen_backend(|sandbox, caller| every_kind_reaches(sandbox, caller, CallbackMode::Plain));
 }
 
 #[test]
 fn every_kind_of_message_reaches_a_compatible_bot() {
-    each_backend(|sandbox, caller| every_kind_reaches(sandbox, caller, CallbackMode::Compatible));
+    each_frozen_backend(|sandbox, caller| {
+        every_kind_reaches(sandbox, caller, CallbackMode::Compatible)
+    });
 }
 
 #[test]
 fn every_kind_of_message_reaches_a_safe_bot() {
-    each_backend(|sandbox, caller| every_kind_reaches(sandbox, caller, CallbackMode::Safe));
+    each_frozen_backend(|sandbox, caller| every_kind_reaches(sandbox, caller, CallbackMode::Safe));
 }
 
 #[test]
 fn a_menu_choice_needs_a_menu_with_that_option() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let app = sandbox.app();
         let bot = bot_for(sandbox, CallbackMode::Plain, |_| Answer::Success);
         let openid = app.create_user("Ann").unwrap();
@@ -331,7 +315,7 @@ fn a_menu_choice_needs_a_menu_with_that_option() {
 
 #[test]
 fn the_plain_xml_has_wechats_member_order() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let app = sandbox.app();
         let original_id = app.original_id();
         let bot = bot_for(sandbox, CallbackMode::Plain, |_| Answer::Success);
@@ -411,7 +395,7 @@ fn the_plain_xml_has_wechats_member_order() {
 
 #[test]
 fn the_compatible_body_is_the_plain_xml_with_encrypt_added() {
-    each_backend(|sandbox, _caller| {
+    each_frozen_backend(|sandbox, _caller| {
         let app = sandbox.app();
         let original_id = app.original_id();
         let bot = bot_for(sandbox, CallbackMode::Compatible, |_| Answer::Success);
@@ -440,7 +424,7 @@ fn the_compatible_body_is_the_plain_xml_with_encrypt_added() {
 
 #[test]
 fn success_or_an_empty_body_is_no_reply() {
-    each_backend(|sandbox, _caller| {
+    each_frozen_backend(|sandbox, _caller| {
         let app = sandbox.app();
         for mode in MODES {
             for answer in [Answer::Success, Answer::Empty] {
@@ -460,7 +444,7 @@ fn success_or_an_empty_body_is_no_reply() {
 
 #[test]
 fn a_passive_reply_reaches_the_user_outside_the_quota() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let app = sandbox.app();
         for mode in MODES {
             // Sealed by the receiver when the push came encrypted.
@@ -524,7 +508,7 @@ fn bot_stays_quiet(bot: &Bot) {
 
 #[test]
 fn a_passive_reply_ends_typing() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let app = sandbox.app();
         let _bot = bot_for(sandbox, CallbackMode::Plain, |push| match &push.message {
             InboundMessage::Text(text) if text.content == "reply please" => {
@@ -558,7 +542,7 @@ fn a_passive_reply_ends_typing() {
 
 #[test]
 fn in_safe_mode_an_unencrypted_reply_is_invalid() {
-    each_backend(|sandbox, _caller| {
+    each_frozen_backend(|sandbox, _caller| {
         let app = sandbox.app();
         for mode in MODES {
             let bot = bot_for(sandbox, mode, |push| {
@@ -593,7 +577,7 @@ fn in_safe_mode_an_unencrypted_reply_is_invalid() {
 
 #[test]
 fn a_sealed_reply_must_be_sealed_with_the_apps_secrets() {
-    each_backend(|sandbox, _caller| {
+    each_frozen_backend(|sandbox, _caller| {
         let app = sandbox.app();
         let other_key = "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkj";
         for (token, key, appid) in [
@@ -638,7 +622,7 @@ fn a_sealed_reply_must_be_sealed_with_the_apps_secrets() {
 
 #[test]
 fn a_reply_to_someone_else_or_from_someone_else_is_invalid() {
-    each_backend(|sandbox, _caller| {
+    each_frozen_backend(|sandbox, _caller| {
         let app = sandbox.app();
         let original_id = app.original_id();
         for mode in [CallbackMode::Plain, CallbackMode::Safe] {
@@ -671,7 +655,7 @@ fn a_reply_to_someone_else_or_from_someone_else_is_invalid() {
 
 #[test]
 fn something_that_is_no_reply_is_invalid() {
-    each_backend(|sandbox, _caller| {
+    each_frozen_backend(|sandbox, _caller| {
         let app = sandbox.app();
         for (mode, body) in [
             (CallbackMode::Plain, "<xml>not a reply</xml>"),
@@ -698,7 +682,7 @@ fn something_that_is_no_reply_is_invalid() {
 
 #[test]
 fn transfer_customer_service_puts_the_user_in_the_queue() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let app = sandbox.app();
         for mode in MODES {
             let bot = bot_for(sandbox, mode, |push| {
@@ -746,7 +730,7 @@ fn transfer_customer_service_puts_the_user_in_the_queue() {
 
 #[test]
 fn transfer_customer_service_to_a_named_kf() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let app = sandbox.app();
         let kf = format!("kf1@{}", app.wechat_id());
         caller
@@ -784,7 +768,7 @@ fn transfer_customer_service_to_a_named_kf() {
 
 #[test]
 fn an_http_error_is_tried_three_times_then_failed() {
-    each_backend(|sandbox, _caller| {
+    each_frozen_backend(|sandbox, _caller| {
         let app = sandbox.app();
         let bot = bot_for(sandbox, CallbackMode::Plain, |_| Answer::Status(500));
         let openid = app.create_user("Ann").unwrap();
@@ -843,7 +827,7 @@ fn a_bot_that_hangs_past_the_push_timeout_fails_after_three_attempts() {
 
 #[test]
 fn a_callback_nobody_listens_on_fails_after_three_attempts() {
-    each_backend(|sandbox, _caller| {
+    each_frozen_backend(|sandbox, _caller| {
         let app = sandbox.app();
         let closed = {
             let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -865,7 +849,7 @@ fn a_callback_nobody_listens_on_fails_after_three_attempts() {
 
 #[test]
 fn without_a_callback_nothing_is_pushed() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let app = sandbox.app();
         let openid = app.create_user("Ann").unwrap();
         let report = app
@@ -900,7 +884,7 @@ fn without_a_callback_nothing_is_pushed() {
 
 #[test]
 fn a_bot_without_the_apps_secrets_refuses_every_attempt() {
-    each_backend(|sandbox, _caller| {
+    each_frozen_backend(|sandbox, _caller| {
         let app = sandbox.app();
         let other_key = "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkj";
         let cases: [(Receiver<OfficialAccount>, CallbackMode, &str); 5] = [
@@ -967,7 +951,7 @@ fn a_bot_without_the_apps_secrets_refuses_every_attempt() {
 
 #[test]
 fn an_encrypted_callback_needs_a_valid_key() {
-    each_backend(|sandbox, _caller| {
+    each_frozen_backend(|sandbox, _caller| {
         let app = sandbox.app();
         let bot = bot_for(sandbox, CallbackMode::Plain, |_| Answer::Success);
         for refused in [

@@ -4,37 +4,16 @@
 
 mod support;
 
-use std::time::Duration;
-
 use serde_json::json;
 use wechat_core::Error;
 use wechat_core::endpoints::mp::{SendCustomMessage, SetTyping};
 use wechat_core::types::common::Errcode;
 use wechat_core::types::mp::{CustomMessage, Text, TypingCommand, TypingRequest};
-use wechat_sandbox::{Sandbox, SandboxConfig, UserMessage};
+use wechat_sandbox::{Sandbox, UserMessage};
 
-use support::{Caller, RawJson, each_backend_with};
+use support::{Caller, RawJson, each_frozen_backend, secs};
 
 const TYPING: &str = "/cgi-bin/message/custom/typing";
-
-/// Where the frozen clock of these tests starts.
-const T0: u64 = 1_700_000_000;
-
-fn frozen() -> SandboxConfig {
-    let mut config = SandboxConfig::default();
-    config.clock.start = Some(T0);
-    config.clock.frozen = true;
-    config
-}
-
-/// [`each_backend_with`] a frozen clock.
-fn each_backend(test: impl Fn(&Sandbox, &Caller)) {
-    each_backend_with(frozen, test);
-}
-
-fn secs(secs: u64) -> Duration {
-    Duration::from_secs(secs)
-}
 
 fn typing(caller: &Caller, openid: &str) -> Result<(), Error> {
     caller.call(&SetTyping::new(TypingRequest::new(
@@ -78,7 +57,7 @@ fn is_typing(sandbox: &Sandbox, openid: &str) -> bool {
 
 #[test]
 fn typing_before_any_interaction_is_45015() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let openid = sandbox.app().create_user("Ann").unwrap();
         assert_eq!(
             errcode(typing(caller, &openid)),
@@ -90,7 +69,7 @@ fn typing_before_any_interaction_is_45015() {
 
 #[test]
 fn typing_within_30_seconds_of_the_users_message_shows() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let openid = writing_user(sandbox);
         assert!(!is_typing(sandbox, &openid));
         sandbox.advance(secs(29));
@@ -105,7 +84,7 @@ fn typing_within_30_seconds_of_the_users_message_shows() {
 
 #[test]
 fn typing_lasts_15_seconds_and_cannot_be_repeated_meanwhile() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let openid = writing_user(sandbox);
         sandbox.advance(secs(1));
         typing(caller, &openid).unwrap();
@@ -126,7 +105,7 @@ fn typing_lasts_15_seconds_and_cannot_be_repeated_meanwhile() {
 
 #[test]
 fn more_than_30_seconds_after_the_last_exchange_is_45080() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let openid = writing_user(sandbox);
         sandbox.advance(secs(31));
         assert_eq!(
@@ -149,7 +128,7 @@ fn more_than_30_seconds_after_the_last_exchange_is_45080() {
 
 #[test]
 fn a_message_sent_ends_typing_and_counts_as_an_exchange() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let openid = writing_user(sandbox);
         sandbox.advance(secs(1));
         typing(caller, &openid).unwrap();
@@ -169,7 +148,7 @@ fn a_message_sent_ends_typing_and_counts_as_an_exchange() {
 
 #[test]
 fn cancel_typing_turns_it_off() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let openid = writing_user(sandbox);
         typing(caller, &openid).unwrap();
         assert!(is_typing(sandbox, &openid));
@@ -184,7 +163,7 @@ fn cancel_typing_turns_it_off() {
 
 #[test]
 fn an_unknown_user_is_40003() {
-    each_backend(|_sandbox, caller| {
+    each_frozen_backend(|_sandbox, caller| {
         assert_eq!(errcode(typing(caller, "oNOBODY")), Errcode::INVALID_OPENID);
         assert_eq!(errcode(cancel(caller, "oNOBODY")), Errcode::INVALID_OPENID);
         let empty = RawJson::post(TYPING, json!({"touser": "", "command": "Typing"}));
@@ -194,7 +173,7 @@ fn an_unknown_user_is_40003() {
 
 #[test]
 fn a_command_other_than_typing_or_cancel_typing_is_45072() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let openid = writing_user(sandbox);
         for command in [json!("Typeing"), json!("typing"), json!(""), json!(1)] {
             let body = json!({"touser": openid, "command": command});
@@ -219,7 +198,7 @@ fn a_command_other_than_typing_or_cancel_typing_is_45072() {
 
 #[test]
 fn bodies_that_are_not_a_typing_request() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let openid = writing_user(sandbox);
         let empty = RawJson {
             body: None,
@@ -239,7 +218,7 @@ fn bodies_that_are_not_a_typing_request() {
 
 #[test]
 fn the_closed_window_is_45015() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let openid = writing_user(sandbox);
         sandbox.advance(secs(48 * 3600));
         assert_eq!(
@@ -257,7 +236,7 @@ fn the_closed_window_is_45015() {
 
 #[test]
 fn an_unfollowed_user_is_45015() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let openid = writing_user(sandbox);
         sandbox.app().unfollow(&openid).unwrap();
         assert_eq!(
@@ -271,7 +250,7 @@ fn an_unfollowed_user_is_45015() {
 
 #[test]
 fn typing_needs_the_window_not_a_message_left() {
-    each_backend(|sandbox, caller| {
+    each_frozen_backend(|sandbox, caller| {
         let openid = writing_user(sandbox);
         for i in 0..5 {
             send(caller, &openid, &format!("message {i}"));

@@ -6,11 +6,13 @@
 pub mod bot;
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use serde_json::Value;
 use wechat_core::types::common::Errcode;
 use wechat_core::{
-    BlockingClient, Client, Endpoint, Error, Method, OfficialAccount, Reply, Request,
+    BlockingClient, Client, Endpoint, Error, HttpBackend, HttpRequest, Method, OfficialAccount,
+    Reply, Request, ReqwestBackend,
 };
 use wechat_sandbox::{Sandbox, SandboxConfig};
 
@@ -112,6 +114,55 @@ pub fn each_backend_with(config: impl Fn() -> SandboxConfig, test: impl Fn(&Sand
 /// [`each_backend_with`] the default configuration.
 pub fn each_backend(test: impl Fn(&Sandbox, &Caller)) {
     each_backend_with(SandboxConfig::default, test);
+}
+
+/// Where the clock of a [`frozen`] sandbox starts, Unix seconds.
+pub const T0: u64 = 1_700_000_000;
+
+/// The default configuration with the clock standing at [`T0`] until a test advances it.
+pub fn frozen() -> SandboxConfig {
+    let mut config = SandboxConfig::default();
+    config.clock.start = Some(T0);
+    config.clock.frozen = true;
+    config
+}
+
+/// [`each_backend_with`] a [`frozen`] clock.
+pub fn each_frozen_backend(test: impl Fn(&Sandbox, &Caller)) {
+    each_backend_with(frozen, test);
+}
+
+/// `secs` seconds.
+pub fn secs(secs: u64) -> Duration {
+    Duration::from_secs(secs)
+}
+
+/// `prefix@{the app's WeChat ID}`: a well-formed kf account of the sandbox's first app.
+pub fn kf_name(sandbox: &Sandbox, prefix: &str) -> String {
+    format!("{prefix}@{}", sandbox.app().wechat_id())
+}
+
+/// `request` exactly as given, over plain HTTP with reqwest (wechat-core's backend on it:
+/// reqwest alone has no TLS provider installed in this build): the status, the
+/// `Content-Type` and the body.
+pub fn send_raw(request: HttpRequest) -> (u16, String, Vec<u8>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let backend = ReqwestBackend::new().unwrap();
+    let response = runtime.block_on(backend.send(request)).unwrap();
+    let content_type = response.header("content-type").unwrap_or_default();
+    (
+        response.status(),
+        content_type.to_owned(),
+        response.body().to_vec(),
+    )
+}
+
+/// [`send_raw`] a `GET url`.
+pub fn http_get(url: &str) -> (u16, String, Vec<u8>) {
+    send_raw(HttpRequest::new(Method::Get, url))
 }
 
 /// The errcode of an API error; fails the test for any other error.
