@@ -164,9 +164,6 @@ async fn receive(
     }
 }
 
-/// The `CreateTime` of the passive replies built here (WeChat does not check it).
-const REPLY_TIME: i64 = 1_700_000_000;
-
 /// The header of a pushed user message.
 pub fn header(message: &InboundMessage) -> &MessageHeader {
     match message {
@@ -188,13 +185,17 @@ pub fn reply_xml(push: &Push<InboundMessage>, msgtype: &str, rest: &str) -> Stri
     addressed_xml(&header.from_user_name, &header.to_user_name, msgtype, rest)
 }
 
+/// A passive reply of type `msgtype` with the members `rest`, addressed as given. Its
+/// `CreateTime` is [`T0`](super::T0): WeChat does not check it.
 pub fn addressed_xml(to: &str, from: &str, msgtype: &str, rest: &str) -> String {
     format!(
         "<xml><ToUserName><![CDATA[{to}]]></ToUserName><FromUserName><![CDATA[{from}]]></FromUserName>\
-         <CreateTime>{REPLY_TIME}</CreateTime><MsgType><![CDATA[{msgtype}]]></MsgType>{rest}</xml>"
+         <CreateTime>{t0}</CreateTime><MsgType><![CDATA[{msgtype}]]></MsgType>{rest}</xml>",
+        t0 = super::T0,
     )
 }
 
+/// A text reply to `push`.
 pub fn text_reply(push: &Push<InboundMessage>, content: &str) -> String {
     reply_xml(
         push,
@@ -203,6 +204,7 @@ pub fn text_reply(push: &Push<InboundMessage>, content: &str) -> String {
     )
 }
 
+/// `transfer_customer_service` in answer to `push`, to kf `kf` if one is named.
 pub fn transfer_reply(push: &Push<InboundMessage>, kf: Option<&str>) -> String {
     let info = kf.map_or_else(String::new, |kf| {
         format!("<TransInfo><KfAccount><![CDATA[{kf}]]></KfAccount></TransInfo>")
