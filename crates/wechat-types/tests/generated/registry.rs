@@ -185,6 +185,14 @@ pub const TYPES: &[super::Entry] = &[
     ),
     entry!("mp/msg_record.schema.json", "MsgRecord", wechat_types::mp::MsgRecord),
     entry!("mp/reply.schema.json", "PassiveReply", wechat_types::mp::PassiveReply),
+    entry!("mp/reply.schema.json", "TextReply", wechat_types::mp::TextReply),
+    entry!("mp/reply.schema.json", "ImageReply", wechat_types::mp::ImageReply),
+    entry!("mp/reply.schema.json", "VoiceReply", wechat_types::mp::VoiceReply),
+    entry!("mp/reply.schema.json", "VideoReply", wechat_types::mp::VideoReply),
+    entry!("mp/reply.schema.json", "MusicReply", wechat_types::mp::MusicReply),
+    entry!("mp/reply.schema.json", "ReplyMedia", wechat_types::mp::ReplyMedia),
+    entry!("mp/reply.schema.json", "ReplyVideo", wechat_types::mp::ReplyVideo),
+    entry!("mp/reply.schema.json", "ReplyMusic", wechat_types::mp::ReplyMusic),
     entry!(
         "mp/reply.schema.json", "TransferCustomerService",
         wechat_types::mp::TransferCustomerService

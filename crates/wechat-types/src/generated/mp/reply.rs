@@ -8,9 +8,54 @@
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum PassiveReply {
+    /// Answer with a text message.
+    #[serde(rename = "text")]
+    Text(super::TextReply),
+    /// Answer with an image (a media_id from a temporary or permanent upload).
+    #[serde(rename = "image")]
+    Image(super::ImageReply),
+    /// Answer with a voice message (a media_id).
+    #[serde(rename = "voice")]
+    Voice(super::VoiceReply),
+    /// Answer with a video (a media_id).
+    #[serde(rename = "video")]
+    Video(super::VideoReply),
+    /// Answer with a music message.
+    #[serde(rename = "music")]
+    Music(super::MusicReply),
     /// Forward the user's message to the kf system (转发到客服). Reply this only to user messages, never to events.
     #[serde(rename = "transfer_customer_service")]
     TransferCustomerService(super::TransferCustomerService),
+}
+impl From<super::TextReply> for PassiveReply {
+    /// Wraps the payload as [`PassiveReply::Text`].
+    fn from(value: super::TextReply) -> Self {
+        Self::Text(value)
+    }
+}
+impl From<super::ImageReply> for PassiveReply {
+    /// Wraps the payload as [`PassiveReply::Image`].
+    fn from(value: super::ImageReply) -> Self {
+        Self::Image(value)
+    }
+}
+impl From<super::VoiceReply> for PassiveReply {
+    /// Wraps the payload as [`PassiveReply::Voice`].
+    fn from(value: super::VoiceReply) -> Self {
+        Self::Voice(value)
+    }
+}
+impl From<super::VideoReply> for PassiveReply {
+    /// Wraps the payload as [`PassiveReply::Video`].
+    fn from(value: super::VideoReply) -> Self {
+        Self::Video(value)
+    }
+}
+impl From<super::MusicReply> for PassiveReply {
+    /// Wraps the payload as [`PassiveReply::Music`].
+    fn from(value: super::MusicReply) -> Self {
+        Self::Music(value)
+    }
 }
 impl From<super::TransferCustomerService> for PassiveReply {
     /// Wraps the payload as [`PassiveReply::TransferCustomerService`].
@@ -24,7 +69,523 @@ impl crate::Validate for PassiveReply {
         at: &crate::FieldPath<'_>,
     ) -> Result<(), crate::ValidationError> {
         match self {
+            Self::Text(inner) => inner.validate_at(at)?,
+            Self::Image(inner) => inner.validate_at(at)?,
+            Self::Voice(inner) => inner.validate_at(at)?,
+            Self::Video(inner) => inner.validate_at(at)?,
+            Self::Music(inner) => inner.validate_at(at)?,
             Self::TransferCustomerService(inner) => inner.validate_at(at)?,
+        }
+        Ok(())
+    }
+}
+/// The `text` passive reply. `ToUserName` is the user's OpenID and `FromUserName` the account's original ID, as in every passive reply.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct TextReply {
+    /// The members every push and every passive reply starts with.
+    #[serde(flatten)]
+    pub header: super::MessageHeader,
+    /// The text; line breaks are kept. WeChat refuses an empty one.
+    #[serde(rename = "Content")]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
+    pub content: String,
+}
+impl<'de> serde::Deserialize<'de> for TextReply {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "TextReply")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "Content")]
+            m3: String,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            content: wire.m3,
+        })
+    }
+}
+impl TextReply {
+    /// Creates a [`TextReply`] from its required members; optional members start absent.
+    pub fn new(
+        header: impl Into<super::MessageHeader>,
+        content: impl Into<String>,
+    ) -> Self {
+        Self {
+            header: header.into(),
+            content: content.into(),
+        }
+    }
+}
+impl crate::Validate for TextReply {
+    fn validate_at(
+        &self,
+        at: &crate::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
+        {
+            let at = at.key("Content");
+            crate::validate::string(
+                &self.content,
+                &crate::validate::StrRule {
+                    min_chars: Some(1),
+                    max_chars: None,
+                    min_bytes: None,
+                    max_bytes: None,
+                },
+                &at,
+            )?;
+        }
+        Ok(())
+    }
+}
+/// The `image` passive reply.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct ImageReply {
+    /// The members every push and every passive reply starts with.
+    #[serde(flatten)]
+    pub header: super::MessageHeader,
+    /// The image.
+    #[serde(rename = "Image")]
+    pub image: super::ReplyMedia,
+}
+impl<'de> serde::Deserialize<'de> for ImageReply {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "ImageReply")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "Image")]
+            m3: super::ReplyMedia,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            image: wire.m3,
+        })
+    }
+}
+impl ImageReply {
+    /// Creates a [`ImageReply`] from its required members; optional members start absent.
+    pub fn new(
+        header: impl Into<super::MessageHeader>,
+        image: impl Into<super::ReplyMedia>,
+    ) -> Self {
+        Self {
+            header: header.into(),
+            image: image.into(),
+        }
+    }
+}
+impl crate::Validate for ImageReply {
+    fn validate_at(
+        &self,
+        at: &crate::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
+        {
+            let at = at.key("Image");
+            self.image.validate_at(&at)?;
+        }
+        Ok(())
+    }
+}
+/// The `voice` passive reply.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct VoiceReply {
+    /// The members every push and every passive reply starts with.
+    #[serde(flatten)]
+    pub header: super::MessageHeader,
+    /// The voice message.
+    #[serde(rename = "Voice")]
+    pub voice: super::ReplyMedia,
+}
+impl<'de> serde::Deserialize<'de> for VoiceReply {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "VoiceReply")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "Voice")]
+            m3: super::ReplyMedia,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            voice: wire.m3,
+        })
+    }
+}
+impl VoiceReply {
+    /// Creates a [`VoiceReply`] from its required members; optional members start absent.
+    pub fn new(
+        header: impl Into<super::MessageHeader>,
+        voice: impl Into<super::ReplyMedia>,
+    ) -> Self {
+        Self {
+            header: header.into(),
+            voice: voice.into(),
+        }
+    }
+}
+impl crate::Validate for VoiceReply {
+    fn validate_at(
+        &self,
+        at: &crate::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
+        {
+            let at = at.key("Voice");
+            self.voice.validate_at(&at)?;
+        }
+        Ok(())
+    }
+}
+/// The `video` passive reply.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct VideoReply {
+    /// The members every push and every passive reply starts with.
+    #[serde(flatten)]
+    pub header: super::MessageHeader,
+    /// The video.
+    #[serde(rename = "Video")]
+    pub video: super::ReplyVideo,
+}
+impl<'de> serde::Deserialize<'de> for VideoReply {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "VideoReply")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "Video")]
+            m3: super::ReplyVideo,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            video: wire.m3,
+        })
+    }
+}
+impl VideoReply {
+    /// Creates a [`VideoReply`] from its required members; optional members start absent.
+    pub fn new(
+        header: impl Into<super::MessageHeader>,
+        video: impl Into<super::ReplyVideo>,
+    ) -> Self {
+        Self {
+            header: header.into(),
+            video: video.into(),
+        }
+    }
+}
+impl crate::Validate for VideoReply {
+    fn validate_at(
+        &self,
+        at: &crate::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
+        {
+            let at = at.key("Video");
+            self.video.validate_at(&at)?;
+        }
+        Ok(())
+    }
+}
+/// The `music` passive reply.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct MusicReply {
+    /// The members every push and every passive reply starts with.
+    #[serde(flatten)]
+    pub header: super::MessageHeader,
+    /// The music.
+    #[serde(rename = "Music")]
+    pub music: super::ReplyMusic,
+}
+impl<'de> serde::Deserialize<'de> for MusicReply {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename = "MusicReply")]
+        struct Wire {
+            #[serde(rename = "ToUserName")]
+            m0: String,
+            #[serde(rename = "FromUserName")]
+            m1: String,
+            #[serde(rename = "CreateTime")]
+            #[serde(deserialize_with = "crate::lenient::number")]
+            m2: i64,
+            #[serde(rename = "Music")]
+            m3: super::ReplyMusic,
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self {
+            header: super::MessageHeader {
+                to_user_name: wire.m0,
+                from_user_name: wire.m1,
+                create_time: wire.m2,
+            },
+            music: wire.m3,
+        })
+    }
+}
+impl MusicReply {
+    /// Creates a [`MusicReply`] from its required members; optional members start absent.
+    pub fn new(
+        header: impl Into<super::MessageHeader>,
+        music: impl Into<super::ReplyMusic>,
+    ) -> Self {
+        Self {
+            header: header.into(),
+            music: music.into(),
+        }
+    }
+}
+impl crate::Validate for MusicReply {
+    fn validate_at(
+        &self,
+        at: &crate::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
+        {
+            let at = at.key("Music");
+            self.music.validate_at(&at)?;
+        }
+        Ok(())
+    }
+}
+/// A media file of a passive reply, by its media_id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct ReplyMedia {
+    /// The media_id of an uploaded file.
+    #[serde(rename = "MediaId")]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
+    pub media_id: String,
+}
+impl ReplyMedia {
+    /// Creates a [`ReplyMedia`] from its required members; optional members start absent.
+    pub fn new(media_id: impl Into<String>) -> Self {
+        Self { media_id: media_id.into() }
+    }
+}
+impl crate::Validate for ReplyMedia {
+    fn validate_at(
+        &self,
+        at: &crate::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
+        {
+            let at = at.key("MediaId");
+            crate::validate::string(
+                &self.media_id,
+                &crate::validate::StrRule {
+                    min_chars: Some(1),
+                    max_chars: None,
+                    min_bytes: None,
+                    max_bytes: None,
+                },
+                &at,
+            )?;
+        }
+        Ok(())
+    }
+}
+/// The video of a `video` passive reply.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct ReplyVideo {
+    /// The media_id of the uploaded video.
+    #[serde(rename = "MediaId")]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
+    pub media_id: String,
+    /// The title.
+    #[serde(rename = "Title")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The description.
+    #[serde(rename = "Description")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+impl ReplyVideo {
+    /// Creates a [`ReplyVideo`] from its required members; optional members start absent.
+    pub fn new(media_id: impl Into<String>) -> Self {
+        Self {
+            media_id: media_id.into(),
+            title: None,
+            description: None,
+        }
+    }
+    /// Sets `Title`.
+    #[must_use]
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+    /// Sets `Description`.
+    #[must_use]
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+}
+impl crate::Validate for ReplyVideo {
+    fn validate_at(
+        &self,
+        at: &crate::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
+        {
+            let at = at.key("MediaId");
+            crate::validate::string(
+                &self.media_id,
+                &crate::validate::StrRule {
+                    min_chars: Some(1),
+                    max_chars: None,
+                    min_bytes: None,
+                    max_bytes: None,
+                },
+                &at,
+            )?;
+        }
+        Ok(())
+    }
+}
+/// The music of a `music` passive reply.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct ReplyMusic {
+    /// The title.
+    #[serde(rename = "Title")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The description.
+    #[serde(rename = "Description")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The music's URL.
+    #[serde(rename = "MusicUrl")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub music_url: Option<String>,
+    /// The high-quality URL, played on Wi-Fi.
+    #[serde(rename = "HQMusicUrl")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hq_music_url: Option<String>,
+    /// The media_id of the cover thumbnail (type `thumb`).
+    #[serde(rename = "ThumbMediaId")]
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1)))]
+    pub thumb_media_id: String,
+}
+impl ReplyMusic {
+    /// Creates a [`ReplyMusic`] from its required members; optional members start absent.
+    pub fn new(thumb_media_id: impl Into<String>) -> Self {
+        Self {
+            title: None,
+            description: None,
+            music_url: None,
+            hq_music_url: None,
+            thumb_media_id: thumb_media_id.into(),
+        }
+    }
+    /// Sets `Title`.
+    #[must_use]
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+    /// Sets `Description`.
+    #[must_use]
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// Sets `MusicUrl`.
+    #[must_use]
+    pub fn with_music_url(mut self, music_url: impl Into<String>) -> Self {
+        self.music_url = Some(music_url.into());
+        self
+    }
+    /// Sets `HQMusicUrl`.
+    #[must_use]
+    pub fn with_hq_music_url(mut self, hq_music_url: impl Into<String>) -> Self {
+        self.hq_music_url = Some(hq_music_url.into());
+        self
+    }
+}
+impl crate::Validate for ReplyMusic {
+    fn validate_at(
+        &self,
+        at: &crate::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
+        {
+            let at = at.key("ThumbMediaId");
+            crate::validate::string(
+                &self.thumb_media_id,
+                &crate::validate::StrRule {
+                    min_chars: Some(1),
+                    max_chars: None,
+                    min_bytes: None,
+                    max_bytes: None,
+                },
+                &at,
+            )?;
         }
         Ok(())
     }
