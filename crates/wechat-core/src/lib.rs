@@ -99,8 +99,3 @@ pub use token::{
 
 /// The wire types this crate's endpoints carry, re-exported so that one dependency suffices.
 pub use wechat_types as types;
-
-/// The examples of the repository's README, compiled as doctests so that they stay true.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeExamples;

@@ -106,3 +106,9 @@ pub use wechat_core::types::mp as types;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeExamples;
+
+/// The examples of the repository's README (they use this crate, wechat-core and
+/// wechat-types), compiled as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct RepositoryReadmeExamples;
