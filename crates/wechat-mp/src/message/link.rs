@@ -4,7 +4,7 @@ use std::fmt;
 
 /// A mini-program link inside a text message: `<a href data-miniprogram-appid
 /// data-miniprogram-path>label</a>`. Its `Display` writes the element with its attributes
-/// escaped, for use in [`text`].
+/// escaped, for use in [`text`](super::text).
 ///
 /// The mini program must be associated with the account; clients that cannot open it follow
 /// `href` instead, when there is one.
