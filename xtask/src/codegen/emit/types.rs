@@ -528,6 +528,11 @@ fn newtype(def: &Def, limits: &StrLimits) -> TokenStream {
             fn from(value: &str) -> Self { Self(value.to_owned()) }
         }
 
+        // A `format!`ed account or id is a `String` the caller keeps using: take it by reference too.
+        impl From<&String> for #name {
+            fn from(value: &String) -> Self { Self(value.clone()) }
+        }
+
         impl AsRef<str> for #name {
             fn as_ref(&self) -> &str { &self.0 }
         }

@@ -46,6 +46,11 @@ impl From<&str> for KfAccount {
         Self(value.to_owned())
     }
 }
+impl From<&String> for KfAccount {
+    fn from(value: &String) -> Self {
+        Self(value.clone())
+    }
+}
 impl AsRef<str> for KfAccount {
     fn as_ref(&self) -> &str {
         &self.0
