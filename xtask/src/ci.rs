@@ -60,6 +60,13 @@ const CORE_FEATURE_SETS: &[(&str, &str)] = &[
     ("async backend only", "reqwest,test-util"),
 ];
 
+/// The examples that play a whole exchange against the sandbox in-process and stop: CI runs the
+/// binaries `cargo test` already built, so a broken example fails CI, not just a broken build.
+const SANDBOX_EXAMPLES: &[&str] = &["demo", "echo_bot", "send_all"];
+
+/// What would point an example at WeChat itself instead of the sandbox: never in CI.
+const LIVE_SETTINGS: &[&str] = &["WECHAT_APPID", "WECHAT_SECRET", "WECHAT_OPENID"];
+
 /// Crates `wechat-types` may depend on directly without features (serde only, per DESIGN.md).
 const TYPES_DIRECT_DEPENDENCIES: &[&str] = &["serde", "serde_json"];
 
@@ -112,6 +119,7 @@ pub fn run(repo: &Path) -> Result<(), String> {
             &[],
         )
     })?;
+    step("examples (against the sandbox)", || run_examples(repo))?;
     eprintln!("ci: done in {:.0?}", started.elapsed());
     Ok(())
 }
@@ -137,6 +145,37 @@ fn cargo(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String>
     } else {
         Err(format!("`cargo {}` exited with {status}", args.join(" ")))
     }
+}
+
+/// Runs each of [`SANDBOX_EXAMPLES`] from the target directory; its output is shown only when
+/// it fails.
+fn run_examples(repo: &Path) -> Result<(), String> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| repo.join("target"), std::path::PathBuf::from);
+    for example in SANDBOX_EXAMPLES {
+        let binary = target
+            .join("debug")
+            .join("examples")
+            .join(format!("{example}{}", std::env::consts::EXE_SUFFIX));
+        let mut command = Command::new(&binary);
+        for name in LIVE_SETTINGS {
+            command.env_remove(name);
+        }
+        let output = command
+            .current_dir(repo)
+            .output()
+            .map_err(|e| format!("could not run {}: {e}", binary.display()))?;
+        if !output.status.success() {
+            return Err(format!(
+                "example `{example}` exited with {}:\n{}{}",
+                output.status,
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        eprintln!("ci:   example `{example}`: ok");
+    }
+    Ok(())
 }
 
 /// `wechat-types` without features depends on serde and serde_json only: no HTTP client, no
