@@ -14,13 +14,13 @@ use super::{MAX_PER_PAGE, page};
 ///
 /// The range is split into windows of one China-time day at most ([`windows`](super::windows)),
 /// and each window is read page by page: the cursor starts at msgid 1 and follows the `msgid`
-/// of each answer while pages come back full. Two defences cover what the documentation leaves
-/// open:
+/// of each answer while pages come back full. A record of the very second two windows share is
+/// yielded once, whether WeChat counts a window's end as inside it or not.
 ///
-/// * a record of the very second two windows share is yielded once, whether WeChat counts a
-///   window's end as inside it or not;
-/// * a page that starts with the record that ended the previous page (a cursor pointing at the
-///   last record instead of past it) has that record dropped.
+/// The cursor is trusted as documented: each page starts past the previous one. Records carry
+/// no id, so a page that repeated the previous page's last record could not be told from two
+/// identical messages sent in the same second (two `[image]` records of one kf, say); the
+/// walker yields both rather than lose a real record.
 ///
 /// A cursor that does not move forward while pages keep coming back full is an
 /// [`Error::Decode`] instead of an endless loop.
@@ -37,8 +37,6 @@ pub struct ChatRecords {
     msgid: i64,
     /// Records per call.
     number: u32,
-    /// The last record of the previous page of this window, as WeChat sent it.
-    previous_last: Option<MsgRecord>,
     /// Records of the previous window's last second, not yet seen again in this window.
     shared_second: Vec<MsgRecord>,
     /// Records of the current window's last second, for the next window.
@@ -53,7 +51,6 @@ impl ChatRecords {
             windows: windows(starttime, endtime).collect(),
             msgid: 1,
             number: MAX_PER_PAGE,
-            previous_last: None,
             shared_second: Vec::new(),
             last_second: Vec::new(),
         }
@@ -88,10 +85,6 @@ impl ChatRecords {
         let full = answer.recordlist.len() >= self.number as usize;
         let cursor = answer.msgid;
         let mut records = answer.recordlist;
-        let last = records.last().cloned();
-        if self.previous_last.is_some() && records.first() == self.previous_last.as_ref() {
-            records.remove(0);
-        }
         if !self.shared_second.is_empty() {
             records.retain(|record| {
                 if record.time != from {
@@ -110,16 +103,12 @@ impl ChatRecords {
             .extend(records.iter().filter(|record| record.time == to).cloned());
         if full {
             match cursor {
-                Some(next) if next > self.msgid => {
-                    self.msgid = next;
-                    self.previous_last = last;
-                }
+                Some(next) if next > self.msgid => self.msgid = next,
                 _ => return Err(self.stuck(cursor)),
             }
         } else {
             self.windows.pop_front();
             self.msgid = 1;
-            self.previous_last = None;
             self.shared_second = std::mem::take(&mut self.last_second);
         }
         Ok(records)
@@ -270,21 +259,24 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_cursor_record_is_dropped() {
+    fn identical_records_on_both_sides_of_a_page_break_are_both_yielded() {
         let mut walker = ChatRecords::new(MIDNIGHT + 10, MIDNIGHT + 20).page_size(2);
         walker
             .accept(answer(
-                vec![record(MIDNIGHT + 11, "a"), record(MIDNIGHT + 12, "b")],
-                2,
+                vec![record(MIDNIGHT + 11, "a"), record(MIDNIGHT + 12, "[image]")],
+                3,
             ))
             .unwrap();
         let second = walker
             .accept(answer(
-                vec![record(MIDNIGHT + 12, "b"), record(MIDNIGHT + 13, "c")],
-                3,
+                vec![record(MIDNIGHT + 12, "[image]"), record(MIDNIGHT + 13, "c")],
+                5,
             ))
             .unwrap();
-        assert_eq!(second, [record(MIDNIGHT + 13, "c")]);
+        assert_eq!(
+            second,
+            [record(MIDNIGHT + 12, "[image]"), record(MIDNIGHT + 13, "c")]
+        );
     }
 
     #[test]
