@@ -83,30 +83,11 @@ pub(crate) fn header(world: &World, app: usize, openid: &str) -> MessageHeader {
     )
 }
 
-/// A pushed message's XML in WeChat's member order: the header, then `MsgType` (and
-/// `Event`), then the rest, one element per line. (The SDK's writer puts tags first; WeChat's
-/// examples put them after `CreateTime`, and receivers must read that order.)
+/// A pushed message's XML, one element per line, in WeChat's member order (the writer's: the
+/// header, then `MsgType` and `Event`, then the rest).
 pub(crate) fn wechat_xml(message: &InboundMessage) -> String {
-    let written = xml::to_string_with(message, Layout::Lines)
-        .unwrap_or_else(|e| format!("<xml><!-- {e} --></xml>"));
-    move_tags_after_header(written)
-}
-
-fn move_tags_after_header(written: String) -> String {
-    const END_OF_HEADER: &str = "</CreateTime>\n";
-    let (Some(header_start), Some(header_end)) =
-        (written.find("<ToUserName>"), written.find(END_OF_HEADER))
-    else {
-        return written;
-    };
-    let body_start = "<xml>\n".len();
-    if header_start < body_start || header_end < header_start {
-        return written;
-    }
-    let tags = &written[body_start..header_start];
-    let header = &written[header_start..header_end + END_OF_HEADER.len()];
-    let rest = &written[header_end + END_OF_HEADER.len()..];
-    format!("<xml>\n{header}{tags}{rest}")
+    xml::to_string_with(message, Layout::Lines)
+        .unwrap_or_else(|e| format!("<xml><!-- {e} --></xml>"))
 }
 
 /// Sends `job` to its app's callback and applies the reply. Returns the number of attempts

@@ -228,6 +228,38 @@ mod xml {
         }
     }
 
+    /// Every passive reply of the reference, decoded and written again, is the reference's
+    /// document byte for byte (its indentation aside): the header first, then `MsgType`.
+    #[test]
+    fn passive_replies_are_written_as_the_reference_writes_them() {
+        use wechat_types::mp::PassiveReply;
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../schemas/mp/fixtures/PassiveReply"
+        );
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|extension| extension != "xml") {
+                continue;
+            }
+            let fixture = std::fs::read_to_string(&path).unwrap();
+            let compact: String = fixture.lines().map(str::trim).collect();
+            let reply: PassiveReply = xml::from_str(&fixture).unwrap();
+            assert_eq!(
+                xml::to_string(&reply).unwrap(),
+                compact,
+                "{}",
+                path.display()
+            );
+            checked += 1;
+        }
+        assert_eq!(
+            checked, 7,
+            "text, image, voice, video, music and two transfers"
+        );
+    }
+
     #[test]
     fn nested_records_get_a_line_per_element_too() {
         use wechat_types::mp::{
@@ -240,9 +272,9 @@ mod xml {
         let written = xml::to_string_with(&reply, Layout::Lines).unwrap();
         assert_eq!(
             written,
-            "<xml>\n<MsgType><![CDATA[transfer_customer_service]]></MsgType>\n\
-             <ToUserName><![CDATA[OPENID]]></ToUserName>\n<FromUserName><![CDATA[gh_account]]></FromUserName>\n\
-             <CreateTime>1399197672</CreateTime>\n<TransInfo>\n<KfAccount><![CDATA[test1@test]]></KfAccount>\n\
+            "<xml>\n<ToUserName><![CDATA[OPENID]]></ToUserName>\n<FromUserName><![CDATA[gh_account]]></FromUserName>\n\
+             <CreateTime>1399197672</CreateTime>\n<MsgType><![CDATA[transfer_customer_service]]></MsgType>\n\
+             <TransInfo>\n<KfAccount><![CDATA[test1@test]]></KfAccount>\n\
              </TransInfo>\n</xml>"
         );
         assert_eq!(xml::from_str::<PassiveReply>(&written).unwrap(), reply);

@@ -299,10 +299,10 @@ fn replies_go_back_the_way_the_push_came() {
         TransferCustomerService::new(MessageHeader::new("OPENID", "gh_123", 1714037059))
             .with_trans_info(TransInfo::new("test1@test")),
     );
-    // The tag first, as every reply this SDK writes (members are read by name).
-    let expected = "<xml><MsgType><![CDATA[transfer_customer_service]]></MsgType><ToUserName><![CDATA[OPENID]]></ToUserName>\
+    // WeChat's member order: the header, then the tag.
+    let expected = "<xml><ToUserName><![CDATA[OPENID]]></ToUserName>\
         <FromUserName><![CDATA[gh_123]]></FromUserName><CreateTime>1714037059</CreateTime>\
-        <TransInfo><KfAccount><![CDATA[test1@test]]></KfAccount></TransInfo></xml>";
+        <MsgType><![CDATA[transfer_customer_service]]></MsgType><TransInfo><KfAccount><![CDATA[test1@test]]></KfAccount></TransInfo></xml>";
 
     // Plain push: the reply as is.
     let plain = Receiver::official_account(TOKEN);

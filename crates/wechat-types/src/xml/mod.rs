@@ -25,6 +25,7 @@
 //! ```
 
 mod de;
+mod header_order;
 mod read;
 mod scan;
 mod tree;
@@ -75,7 +76,20 @@ fn read(xml: &str) -> Result<Vec<(Cow<'_, str>, Node<'_>)>, XmlError> {
 
 /// Writes `value` as a WeChat XML document under `<xml>` on one line ([`Layout::Compact`]):
 /// members become elements in field order, strings are CDATA (as in every official example),
-/// numbers plain text.
+/// numbers plain text. A message's header (`ToUserName`, `FromUserName`, `CreateTime`) comes
+/// first and its `MsgType` (and `Event`) right after it, as in WeChat's documents.
+///
+/// ```
+/// use wechat_types::mp::{MessageHeader, PassiveReply, TextReply};
+///
+/// let reply = PassiveReply::from(TextReply::new(MessageHeader::new("OPENID", "gh_account", 1348831860), "你好"));
+/// assert_eq!(
+///     wechat_types::xml::to_string(&reply)?,
+///     "<xml><ToUserName><![CDATA[OPENID]]></ToUserName><FromUserName><![CDATA[gh_account]]></FromUserName>\
+///      <CreateTime>1348831860</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[你好]]></Content></xml>"
+/// );
+/// # Ok::<(), wechat_types::xml::XmlError>(())
+/// ```
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, XmlError> {
     to_string_with(value, Layout::Compact)
 }
@@ -131,7 +145,7 @@ pub fn to_string_with<T: Serialize + ?Sized>(
     value
         .serialize(serializer)
         .map_err(|e| XmlError::Encode(e.to_string()))?;
-    Ok(out)
+    Ok(header_order::header_first(out))
 }
 
 /// Why an XML document could not be read or written.
