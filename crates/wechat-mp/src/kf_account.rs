@@ -68,7 +68,8 @@ pub fn list_online() -> GetOnlineKfList {
 }
 
 /// Invites the WeChat user `invite_wx` (a WeChat ID) to bind the kf account `kf_account`; the
-/// invitation waits for the user's answer and expires after 7 days.
+/// invitation waits for the user's answer until its `invite_expire_time` (in [`list`]; 7 days
+/// in practice, which WeChat does not document).
 pub fn invite(kf_account: impl Into<KfAccount>, invite_wx: impl Into<String>) -> InviteKfWorker {
     InviteKfWorker::new(InviteWorkerRequest::new(kf_account, invite_wx))
 }

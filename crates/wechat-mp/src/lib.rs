@@ -55,7 +55,11 @@
 //!
 //! The access token (`/cgi-bin/stable_token` or `/cgi-bin/token`) is the client's business.
 //!
-//! # Coming from Elixir `WeChat.CustomMessage` / Go `GetCustomerMessageManager()`
+//! # Coming from Elixir `WeChat.CustomMessage` / Go `GetCustom()`
+//!
+//! The Go column is silenceper/wechat's Official Account, whose custom-message functions sit on
+//! `GetCustomerMessageManager()` and its kf functions on `GetCustomerServiceManager()` (what
+//! other Go SDKs call the `GetCustom()` manager).
 //!
 //! | Elixir (feng19/wechat) | Go (silenceper/wechat) | here |
 //! |---|---|---|
