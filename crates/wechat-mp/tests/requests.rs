@@ -6,8 +6,9 @@
 //! escaped, the boundary as wechat-core makes it: fixed, so nothing is redacted). Also: the
 //! async and the blocking client send byte-identical requests.
 
+mod temp_file;
+
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use serde_json::json;
 use wechat_core::test_util::CapturingBackend;
@@ -22,6 +23,8 @@ use wechat_mp::types::{
     CustomMessage, MiniProgramPage, MsgMenu, MsgMenuItem, Music, NewsArticle, Text, Video,
 };
 use wechat_mp::{kf_account, kf_session, media, typing};
+
+use temp_file::TempFile;
 
 const APPID: &str = "wx0123456789abcdef";
 /// The access_token every token request is answered with; it shows in the snapshots.
@@ -143,36 +146,6 @@ fn sent<E: Endpoint<OfficialAccount>>(endpoint: &E) -> String {
     let requests = api_requests(|client| client.execute(endpoint).map(drop));
     assert_eq!(requests.len(), 1, "one call, one request: {requests:#?}");
     render(&requests[0])
-}
-
-/// A file under the temp directory, in a directory of its own (so its name, which the
-/// multipart body carries, is fixed), removed on drop.
-struct TempFile {
-    dir: PathBuf,
-    path: PathBuf,
-}
-
-impl TempFile {
-    fn new(name: &str, data: &[u8]) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let dir = std::env::temp_dir().join(format!(
-            "wechat-mp-requests-{}-{nanos}-{name}",
-            std::process::id()
-        ));
-        std::fs::create_dir(&dir).expect("a fresh temp directory");
-        let path = dir.join(name);
-        std::fs::write(&path, data).expect("the temp file is written");
-        TempFile { dir, path }
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -455,7 +428,7 @@ fn kf_account_upload_avatar() {
 #[test]
 fn kf_account_upload_avatar_from_path() {
     let file = TempFile::new("avatar.jpg", JPEG);
-    let avatar = kf_account::upload_avatar_from_path("test1@test", &file.path)
+    let avatar = kf_account::upload_avatar_from_path("test1@test", file.path())
         .expect("the temp file is read");
     assert_eq!(avatar.file().filename(), "avatar.jpg");
     insta::assert_snapshot!("kf_account_upload_avatar_from_path", sent(&avatar));
@@ -563,7 +536,7 @@ fn media_upload() {
 fn media_upload_from_path() {
     let file = TempFile::new("voice.amr", b"#!AMR\n\x3c\x00");
     let upload =
-        media::upload_from_path(MediaType::Voice, &file.path).expect("the temp file is read");
+        media::upload_from_path(MediaType::Voice, file.path()).expect("the temp file is read");
     insta::assert_snapshot!("media_upload_from_path", sent(&upload));
 }
 
