@@ -31,6 +31,7 @@ use wechat_sandbox::{
     SessionView, UserMessage, samples,
 };
 
+use support::served::Served;
 use support::{Caller, each_frozen_backend, http_get, kf_name, secs};
 
 const TOKEN: &str = "inbound-token-3e7a";
@@ -60,9 +61,8 @@ struct Shared {
 /// verification with `Callback::verify_url`, `POST` opens the push with `Callback::open`,
 /// asks `answer` and writes the reply with `Callback::respond`; a refusal is HTTP 400.
 struct Server {
-    url: String,
+    served: Served,
     shared: Arc<Shared>,
-    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl Server {
@@ -70,14 +70,6 @@ impl Server {
         callback: Callback,
         answer: impl Fn(&Incoming) -> Reply + Send + Sync + 'static,
     ) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("a runtime for the callback server");
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}/wechat", listener.local_addr().unwrap());
         let shared = Arc::new(Shared {
             callback,
             answer: Arc::new(answer),
@@ -86,15 +78,9 @@ impl Server {
         let app = Router::new()
             .route("/wechat", axum::routing::get(verify_url).post(receive_push))
             .with_state(Arc::clone(&shared));
-        {
-            let _context = runtime.enter();
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            runtime.spawn(async move { axum::serve(listener, app).await });
-        }
         Server {
-            url,
+            served: Served::start(app, "/wechat"),
             shared,
-            runtime: Some(runtime),
         }
     }
 
@@ -108,7 +94,7 @@ impl Server {
         let server = Server::start(callback.with_clock(Arc::new(sandbox.clock())), answer);
         sandbox
             .app()
-            .set_callback(Some(config(&server.url)))
+            .set_callback(Some(config(server.served.url())))
             .unwrap();
         server
     }
@@ -150,14 +136,6 @@ impl Server {
             "the server never accepted {count} pushes: {:?}",
             self.seen(|seen| seen.incoming.len())
         );
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
     }
 }
 
@@ -259,7 +237,7 @@ fn the_url_verification_echoes_echostr_through_verify_url() {
         let signed = |token: &str| {
             format!(
                 "{}?signature={}&echostr={echostr}&timestamp={timestamp}&nonce={nonce}",
-                server.url,
+                server.served.url(),
                 plain_signature(token, timestamp, nonce)
             )
         };
@@ -275,7 +253,7 @@ fn the_url_verification_echoes_echostr_through_verify_url() {
         assert_eq!((status, body.as_slice()), (400, &b""[..]), "{mode:?}");
         let unsigned = format!(
             "{}?echostr={echostr}&timestamp={timestamp}&nonce={nonce}",
-            server.url
+            server.served.url()
         );
         assert_eq!(http_get(&unsigned).0, 400, "{mode:?}");
         server.seen(|seen| {

@@ -12,18 +12,9 @@ use wechat_core::types::mp::{MiniProgramPage, MsgMenu, MsgMenuItem, Music, NewsA
 use wechat_core::{Endpoint, OfficialAccount, Upload};
 use wechat_mp::message::{self, MiniProgramLink, SendRaw};
 use wechat_mp::{kf_account, media, typing};
-use wechat_sandbox::{Delivered, DeliveredVia, Sandbox, UserMessage, samples};
+use wechat_sandbox::{Delivered, DeliveredVia, Sandbox, samples};
 
-use support::{Caller, each_backend, each_frozen_backend, kf_name, secs};
-
-/// A user who has just written: the window is open with its 5 messages, and typing may start.
-fn writing_user(sandbox: &Sandbox) -> String {
-    let app = sandbox.app();
-    let openid = app.create_user("Ann").unwrap();
-    app.writes_blocking(&openid, UserMessage::text("你好"))
-        .unwrap();
-    openid
-}
+use support::{Caller, each_backend, each_frozen_backend, kf_name, secs, writing_user};
 
 /// Uploads `data` with `media::upload` and answers its media_id: the sandbox only delivers
 /// media it holds.

@@ -17,22 +17,13 @@ use wechat_core::{
     BackendOptions, Error, MemoryTokenStore, ReqwestBackend, RetryPolicy, TransportErrorKind,
     UreqBackend,
 };
-use wechat_sandbox::{Call, Fault, FaultPlan, Sandbox, UserMessage};
+use wechat_sandbox::{Call, Fault, FaultPlan, Sandbox};
 
-use support::{Caller, each_backend};
+use support::{Caller, each_backend, writing_user};
 
 const SEND: &str = "/cgi-bin/message/custom/send";
 const STABLE: &str = "/cgi-bin/stable_token";
 const WAIT_CASE: &str = "/customservice/kfsession/getwaitcase";
-
-/// A user who just wrote: the window is open with 5 messages.
-fn writing_user(sandbox: &Sandbox) -> String {
-    let app = sandbox.app();
-    let openid = app.create_user("Ann").unwrap();
-    app.writes_blocking(&openid, UserMessage::text("你好"))
-        .unwrap();
-    openid
-}
 
 /// Sends `content` to `openid` as a text custom message.
 fn send(caller: &Caller, openid: &str, content: &str) -> Result<(), Error> {

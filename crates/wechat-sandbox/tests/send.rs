@@ -11,20 +11,11 @@ use wechat_core::endpoints::mp::{AddKfAccount, SendCustomMessage};
 use wechat_core::types::common::{Errcode, MediaType, MediaUploadQuery};
 use wechat_core::types::mp::*;
 use wechat_core::{Error, Upload};
-use wechat_sandbox::{DeliveredVia, Sandbox, UserMessage, samples};
+use wechat_sandbox::{DeliveredVia, UserMessage, samples};
 
-use support::{Caller, RawJson, each_backend};
+use support::{Caller, RawJson, each_backend, writing_user};
 
 const SEND: &str = "/cgi-bin/message/custom/send";
-
-/// A user who just wrote: the window is open with 5 messages.
-fn writing_user(sandbox: &Sandbox) -> String {
-    let app = sandbox.app();
-    let openid = app.create_user("Ann").unwrap();
-    app.writes_blocking(&openid, UserMessage::text("你好"))
-        .unwrap();
-    openid
-}
 
 fn upload(caller: &Caller, media_type: MediaType, name: &str, data: &'static [u8]) -> String {
     let upload = UploadTempMedia::new(

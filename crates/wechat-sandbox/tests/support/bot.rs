@@ -13,6 +13,8 @@ use wechat_core::OfficialAccount;
 use wechat_core::callback::{Push, Receiver};
 use wechat_core::types::mp::{InboundMessage, MessageHeader};
 
+use super::served::Served;
+
 /// What the bot answers to a push.
 #[derive(Debug, Clone)]
 pub enum Answer {
@@ -54,9 +56,8 @@ struct State_ {
 
 /// A callback server on 127.0.0.1, on a runtime of its own; dropping it stops it.
 pub struct Bot {
-    url: String,
+    served: Served,
     state: Arc<State_>,
-    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl Bot {
@@ -65,14 +66,6 @@ impl Bot {
         receiver: Receiver<OfficialAccount>,
         answer: impl Fn(&Push<InboundMessage>) -> Answer + Send + Sync + 'static,
     ) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("a runtime for the bot");
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}/wechat", listener.local_addr().unwrap());
         let state = Arc::new(State_ {
             receiver,
             answer: Arc::new(answer),
@@ -81,21 +74,15 @@ impl Bot {
         let app = Router::new()
             .route("/wechat", axum::routing::post(receive))
             .with_state(Arc::clone(&state));
-        {
-            let _context = runtime.enter();
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            runtime.spawn(async move { axum::serve(listener, app).await });
-        }
         Bot {
-            url,
+            served: Served::start(app, "/wechat"),
             state,
-            runtime: Some(runtime),
         }
     }
 
     /// The callback URL.
     pub fn url(&self) -> &str {
-        &self.url
+        self.served.url()
     }
 
     /// What the bot saw so far.
@@ -116,14 +103,6 @@ impl Bot {
             "the bot never saw {count} pushes: {:?}",
             self.seen(|seen| seen.pushes.len())
         );
-    }
-}
-
-impl Drop for Bot {
-    fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
     }
 }
 

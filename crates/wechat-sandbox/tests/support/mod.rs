@@ -4,6 +4,7 @@
 #![allow(dead_code, unreachable_pub)] // Each test binary uses its own part of this module.
 
 pub mod bot;
+pub mod served;
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -14,7 +15,7 @@ use wechat_core::{
     BlockingClient, Client, Endpoint, Error, HttpBackend, HttpRequest, Method, OfficialAccount,
     Reply, Request, ReqwestBackend,
 };
-use wechat_sandbox::{Sandbox, SandboxConfig};
+use wechat_sandbox::{Sandbox, SandboxConfig, UserMessage};
 
 /// Which bundled backend a [`Caller`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +136,16 @@ pub fn each_frozen_backend(test: impl Fn(&Sandbox, &Caller)) {
 /// `secs` seconds.
 pub fn secs(secs: u64) -> Duration {
     Duration::from_secs(secs)
+}
+
+/// A new user of the sandbox's first app who has just written: the 48-hour window is open with
+/// its 5 messages, and typing may start. Answers the openid.
+pub fn writing_user(sandbox: &Sandbox) -> String {
+    let app = sandbox.app();
+    let openid = app.create_user("Ann").unwrap();
+    app.writes_blocking(&openid, UserMessage::text("你好"))
+        .unwrap();
+    openid
 }
 
 /// `prefix@{the app's WeChat ID}`: a well-formed kf account of the sandbox's first app.
